@@ -6,6 +6,7 @@ use crate::model::{Host, Model};
 use std::fmt::{self, Write};
 
 pub mod build_sh;
+pub(crate) mod host_vars;
 pub mod jail_conf;
 pub mod jail_rc_conf;
 pub mod rc_conf;
