@@ -6,6 +6,8 @@ use crate::model::{Host, Model};
 use std::fmt::{self, Write};
 
 pub mod build_sh;
+#[cfg(test)]
+mod fixtures;
 pub mod jail_conf;
 pub mod jail_rc_conf;
 pub mod rc_conf;
