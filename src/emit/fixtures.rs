@@ -342,6 +342,7 @@ pub(crate) fn kitchen_sink() -> Model {
         mtu: None,
         vlan_ids: Vec::new(),
         moved_to: None,
+        uses: Vec::new(),
         span: sp(),
     };
     let mut em1 = nic("em1");

@@ -59,7 +59,7 @@ fn origin(host: &Host, iface: &JailIface) -> String {
                 };
                 match other.place {
                     EndPlace::Jail(j) => host.jails.get(j).map(|j| j.name.as_str()),
-                    EndPlace::Bridge(_) => None,
+                    EndPlace::Bridge(_) | EndPlace::Unused => None,
                 }
             });
             match peer {

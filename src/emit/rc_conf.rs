@@ -53,6 +53,7 @@ fn vlans(host: &Host, out: &mut impl Write) -> fmt::Result {
             .map(|v| match v.place {
                 VlanPlace::Bridge(b) => format!("{} joins bridge {}", v.name, bridge_name(host, b)),
                 VlanPlace::Jail(j) => format!("{} moves into jail {}", v.name, jail_name(host, j)),
+                VlanPlace::Unused => format!("{} unused", v.name),
             })
             .collect();
         writeln!(out)?;
@@ -165,6 +166,7 @@ fn member_description(host: &Host, bridge: usize, member: &str) -> String {
         return match other.place {
             EndPlace::Jail(j) => format!("{} to jail {}", epair.name, jail_name(host, j)),
             EndPlace::Bridge(b) => format!("{} to bridge {}", epair.name, bridge_name(host, b)),
+            EndPlace::Unused => epair.name.clone(),
         };
     }
     if host.vlans.iter().any(|v| v.name == member) {
@@ -193,6 +195,7 @@ fn moved_whole(host: &Host, out: &mut impl Write) -> fmt::Result {
                 let end = |place: EndPlace, name: &str| match place {
                     EndPlace::Jail(j) => format!("{name} in jail {}", jail_name(host, j)),
                     EndPlace::Bridge(b) => format!("{name} on bridge {}", bridge_name(host, b)),
+                    EndPlace::Unused => format!("{name} unused"),
                 };
                 notes.push(format!(
                     "# epair {}: {}, {}",
