@@ -51,8 +51,8 @@ fn vlans(host: &Host, out: &mut impl Write) -> fmt::Result {
             .iter()
             .filter(|v| v.parent == index)
             .map(|v| match v.place {
-                VlanPlace::Bridge(b) => format!("{} joins bridge {}", v.name, bridge_name(host, b)),
-                VlanPlace::Jail(j) => format!("{} moves into jail {}", v.name, jail_name(host, j)),
+                VlanPlace::Bridge(b) => format!("{} on bridge {}", v.name, bridge_name(host, b)),
+                VlanPlace::Jail(j) => format!("{} into jail {}", v.name, jail_name(host, j)),
                 VlanPlace::Unused => format!("{} unused", v.name),
             })
             .collect();
@@ -350,7 +350,7 @@ jail_list="test1 test2 test3"
 # The host's side of the jails' network, then the jails to start at boot.
 cloned_interfaces="epair0 epair1 epair2 bridge0"	# members first: they are configured before addm
 
-# VLANs on em0: em0.100 joins bridge br0, em0.200 moves into jail db
+# VLANs on em0: em0.100 on bridge br0, em0.200 into jail db
 vlans_em0="100 200"
 ifconfig_em0="up"	# build.sh sets it only where the host has none
 
