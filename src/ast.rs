@@ -111,7 +111,10 @@ pub struct Segment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SegmentKind {
     /// `bridge NAME [mtu N]`
-    Bridge { name: Name, mtu: Option<Spanned<u32>> },
+    Bridge {
+        name: Name,
+        mtu: Option<Spanned<u32>>,
+    },
     /// `vlan ID on IF` (direct bind)
     Vlan(VlanRef),
     /// `iface IF` (direct bind)
@@ -138,7 +141,10 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MemberKind {
     /// `jail NAME ADDR…`
-    Jail { name: Name, addrs: Vec<Spanned<Addr>> },
+    Jail {
+        name: Name,
+        addrs: Vec<Spanned<Addr>>,
+    },
     /// `host ADDR…`
     Host { addrs: Vec<Spanned<Addr>> },
     /// `uplink IF`

@@ -12,7 +12,9 @@ pub struct CodeInfo {
 }
 
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|info| info.code.eq_ignore_ascii_case(code))
+    CODES
+        .iter()
+        .find(|info| info.code.eq_ignore_ascii_case(code))
 }
 
 pub static CODES: &[CodeInfo] = &[];

@@ -223,6 +223,8 @@ pub enum EndPlace {
     Bridge(usize),
     /// Moves into this jail (index).
     Jail(usize),
+    /// Nothing uses it (the file has an error the checker reports).
+    Unused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +247,8 @@ pub enum VlanPlace {
     Bridge(usize),
     /// Moved into this jail (index).
     Jail(usize),
+    /// Nothing uses it (the file has an error the checker reports).
+    Unused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,8 +263,28 @@ pub struct Nic {
     pub vlan_ids: Vec<u32>,
     /// The jail it is moved into (`iface` segment).
     pub moved_to: Option<usize>,
+    /// Every use, in source order, conflicting ones included: the checker
+    /// reports an interface bound twice from these.
+    pub uses: Vec<NicUse>,
     /// Where it is first named.
     pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NicUse {
+    pub role: NicRole,
+    /// The member or segment that uses it.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NicRole {
+    /// Uplink of this bridge (index).
+    Uplink(usize),
+    /// Parent of this VLAN (index into `Host::vlans`).
+    VlanParent(usize),
+    /// Moved into this jail (index).
+    Moved(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,6 +306,12 @@ pub enum ExpectTarget {
 /// (libexec/rc/network.subr, `_punct=".-/+"` in `get_if_var`).
 pub fn rc_name(name: &str) -> String {
     name.chars()
-        .map(|c| if matches!(c, '.' | '-' | '/' | '+') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '.' | '-' | '/' | '+') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }

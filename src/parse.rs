@@ -1,8 +1,584 @@
-//! TODO
-use crate::ast::File;
-use crate::diagnostic::Diagnostic;
+//! Source text → `ast::File`. The only module that sees pest's types:
+//! every node's span is copied from its pair here, and pest's rule names
+//! are turned into plain words for syntax errors.
+//!
+//! Tokens the grammar takes leniently are checked here with coded errors:
+//! numbers that overflow, malformed addresses, zone ids, string escapes.
 
-pub fn parse(source: &str) -> Result<File, Diagnostic> {
-    let _ = source;
-    todo!()
+// A parse fails at most once per file: the size of the error is no cost.
+#![allow(clippy::result_large_err)]
+
+use crate::ast::*;
+use crate::diagnostic::Diagnostic;
+use crate::span::{Span, Spanned};
+use ipnet::IpNet;
+use pest::Parser as _;
+use pest::iterators::Pair;
+use std::net::IpAddr;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/vj.pest"]
+struct VjParser;
+
+/// Parses one `.vj` file. pest stops at the first syntax error, so at most
+/// one error comes back; token errors are found in one pass too (the first
+/// one is returned).
+pub fn parse(source: &str) -> Result<File> {
+    let mut pairs = VjParser::parse(Rule::file, source).map_err(|e| syntax_error(source, e))?;
+    let file_pair = pairs.next().expect("the file rule always yields one pair");
+    let mut comments = Vec::new();
+    let mut items = Vec::new();
+    for pair in file_pair.into_inner() {
+        match pair.as_rule() {
+            Rule::COMMENT => comments.push(comment(pair)),
+            Rule::EOI => {}
+            _ => items.push(item(pair, &mut comments)?),
+        }
+    }
+    let mut file = File {
+        items,
+        dangling: Vec::new(),
+    };
+    trivia::attach(source, &mut file, comments);
+    Ok(file)
+}
+
+mod trivia;
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn comment(pair: Pair<Rule>) -> Comment {
+    Comment {
+        text: pair.as_str()[1..].to_string(),
+        span: span(&pair),
+    }
+}
+
+/// The pair's children, with comments moved out into `comments`.
+fn children<'a>(pair: Pair<'a, Rule>, comments: &mut Vec<Comment>) -> Vec<Pair<'a, Rule>> {
+    let mut out = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::COMMENT => comments.push(comment(p)),
+            r if keyword(r).is_some() => {}
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// Keyword and punctuation rules, with what each starts in the words of a
+/// syntax error. Their pairs carry no content and are skipped.
+fn keyword(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        kw_freebsd | kw_arch | kw_src | kw_jails | kw_domain | kw_world | kw_kernel
+        | kw_silence | kw_bridge | kw_vlan | kw_iface | kw_epair | kw_jail | kw_expect => {
+            "a statement (a setting, a segment, `jail` or `expect`)"
+        }
+        kwm_jail | kw_host | kw_uplink | kwm_vlan => {
+            "a member (`jail`, `host`, `uplink` or `vlan`)"
+        }
+        kw_hostname | kw_path | kw_route | kw_forwarding | kw_service | kw_allow | kw_param => {
+            "a jail property (`hostname`, `path`, `route`, `forwarding`, `service`, `allow` or `param`)"
+        }
+        kw_source | kw_release => "`source` or `release`",
+        kw_mtu => "`mtu`",
+        kw_on => "`on`",
+        kw_via => "`via`",
+        kw_slaac => "`slaac`",
+        kw_default => "`default`",
+        lt => "`<`",
+        gt => "`>`",
+        lbrace => "`{`",
+        rbrace => "`}`",
+        eq => "`=`",
+        comma => "`,`",
+        _ => return None,
+    })
+}
+
+fn text(pair: &Pair<Rule>) -> Spanned<String> {
+    Spanned::new(pair.as_str().to_string(), span(pair))
+}
+
+fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
+    let item_span = span(&pair);
+    let rule = pair.as_rule();
+    let c = children(pair, comments);
+    let kind = match rule {
+        Rule::freebsd => ItemKind::Setting(Setting::Freebsd(release(&c[0])?)),
+        Rule::arch => ItemKind::Setting(Setting::Arch(text(&c[0]))),
+        Rule::src => ItemKind::Setting(Setting::Src(text(&c[0]))),
+        Rule::jails => ItemKind::Setting(Setting::Jails(text(&c[0]))),
+        Rule::domain => ItemKind::Setting(Setting::Domain(text(&c[0]))),
+        Rule::world => {
+            let mode = match c[0].as_str() {
+                "source" => WorldMode::Source,
+                _ => WorldMode::Release,
+            };
+            ItemKind::Setting(Setting::World(Spanned::new(mode, span(&c[0]))))
+        }
+        Rule::kernel => {
+            let mut it = c.into_iter();
+            let ident = text(&it.next().expect("kernel has a name"));
+            let mut lines = Vec::new();
+            for line in it {
+                let line_span = span(&line);
+                let mut parts = children(line, comments).into_iter();
+                let directive = text(&parts.next().expect("kernel line has a directive"));
+                lines.push(KernelLine {
+                    directive,
+                    words: parts.map(|p| text(&p)).collect(),
+                    span: line_span,
+                    trivia: Trivia::default(),
+                });
+            }
+            ItemKind::Setting(Setting::Kernel(KernelBlock {
+                ident,
+                lines,
+                dangling: Vec::new(),
+            }))
+        }
+        Rule::silence => ItemKind::Silence(c.iter().map(text).collect()),
+        Rule::bridge | Rule::vlan_segment | Rule::iface_segment | Rule::epair_segment => {
+            ItemKind::Segment(segment(rule, c, comments)?)
+        }
+        Rule::jail_block => ItemKind::Jail(jail_block(c, comments)?),
+        Rule::expect => {
+            let from = text(&c[0]);
+            let reaches = c[1].as_rule() == Rule::reaches;
+            let t = &c[2];
+            let target = match t.as_rule() {
+                Rule::ip => Spanned::new(Target::Addr(ip(t)?), span(t)),
+                _ => Spanned::new(Target::Jail(t.as_str().to_string()), span(t)),
+            };
+            ItemKind::Expect(Expect {
+                from,
+                reaches,
+                target,
+            })
+        }
+        other => unreachable!("not an item: {other:?}"),
+    };
+    Ok(Item {
+        kind,
+        span: item_span,
+        trivia: Trivia::default(),
+    })
+}
+
+fn segment(rule: Rule, c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<Segment> {
+    let mut it = c.into_iter().peekable();
+    let kind = match rule {
+        Rule::bridge => {
+            let name = text(&it.next().expect("bridge has a name"));
+            let mtu = match it.peek().map(Pair::as_rule) {
+                Some(Rule::bridge_mtu) => {
+                    let p = it.next().expect("peeked");
+                    let n = children(p, comments).remove(0);
+                    Some(number(&n)?)
+                }
+                _ => None,
+            };
+            SegmentKind::Bridge { name, mtu }
+        }
+        Rule::vlan_segment => SegmentKind::Vlan(vlan_ref(it.next().expect("vlan"), comments)?),
+        Rule::iface_segment => SegmentKind::Iface(text(&it.next().expect("iface"))),
+        _ => SegmentKind::Epair(text(&it.next().expect("epair name"))),
+    };
+    let mut members = Vec::new();
+    for m in it {
+        members.push(member(m, comments)?);
+    }
+    Ok(Segment {
+        kind,
+        members,
+        dangling: Vec::new(),
+    })
+}
+
+fn vlan_ref(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<VlanRef> {
+    let s = span(&pair);
+    let c = children(pair, comments);
+    Ok(VlanRef {
+        id: number(&c[0])?,
+        parent: text(&c[1]),
+        span: s,
+    })
+}
+
+fn member(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Member> {
+    let s = span(&pair);
+    let rule = pair.as_rule();
+    let c = children(pair, comments);
+    let kind = match rule {
+        Rule::jail_member => {
+            let mut it = c.into_iter();
+            let name = text(&it.next().expect("jail member has a name"));
+            let addrs = it.map(|p| addr(&p)).collect::<Result<_>>()?;
+            MemberKind::Jail { name, addrs }
+        }
+        Rule::host_member => MemberKind::Host {
+            addrs: c.iter().map(addr).collect::<Result<_>>()?,
+        },
+        Rule::uplink_member => MemberKind::Uplink(text(&c[0])),
+        Rule::vlan_member => MemberKind::Vlan(VlanRef {
+            id: number(&c[0])?,
+            parent: text(&c[1]),
+            span: s,
+        }),
+        other => unreachable!("not a member: {other:?}"),
+    };
+    Ok(Member {
+        kind,
+        span: s,
+        trivia: Trivia::default(),
+    })
+}
+
+fn jail_block(c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<JailBlock> {
+    let mut it = c.into_iter();
+    let name = text(&it.next().expect("jail block has a name"));
+    let mut props = Vec::new();
+    for p in it {
+        let s = span(&p);
+        let rule = p.as_rule();
+        let c = children(p, comments);
+        let kind = match rule {
+            Rule::hostname_prop => JailPropKind::Hostname(match c[0].as_rule() {
+                Rule::string => string(&c[0])?,
+                _ => text(&c[0]),
+            }),
+            Rule::path_prop => JailPropKind::Path(text(&c[0])),
+            Rule::route_prop => {
+                let dest = match c[0].as_rule() {
+                    Rule::default_dest => Spanned::new(RouteDest::Default, span(&c[0])),
+                    _ => Spanned::new(RouteDest::Net(cidr(&c[0])?), span(&c[0])),
+                };
+                JailPropKind::Route(Route {
+                    dest,
+                    via: Spanned::new(ip(&c[1])?, span(&c[1])),
+                })
+            }
+            Rule::forwarding_prop => JailPropKind::Forwarding,
+            Rule::service_prop => JailPropKind::Service(text(&c[0])),
+            Rule::allow_prop => JailPropKind::Allow(text(&c[0])),
+            Rule::param_prop => {
+                let mut it = c.into_iter();
+                let name_pair = it.next().expect("param has a name");
+                let inner = children(name_pair, comments).remove(0);
+                let name = match inner.as_rule() {
+                    Rule::string => string(&inner)?,
+                    _ => text(&inner),
+                };
+                let values = it
+                    .map(|v| match v.as_rule() {
+                        Rule::string => string(&v),
+                        _ => Ok(text(&v)),
+                    })
+                    .collect::<Result<_>>()?;
+                JailPropKind::Param(Param { name, values })
+            }
+            other => unreachable!("not a jail property: {other:?}"),
+        };
+        props.push(JailProp {
+            kind,
+            span: s,
+            trivia: Trivia::default(),
+        });
+    }
+    Ok(JailBlock {
+        name,
+        props,
+        dangling: Vec::new(),
+    })
+}
+
+// ── tokens ────────────────────────────────────────────────────────────────
+
+fn number(pair: &Pair<Rule>) -> Result<Spanned<u32>> {
+    let s = span(pair);
+    pair.as_str()
+        .parse::<u32>()
+        .map(|n| Spanned::new(n, s))
+        .map_err(|_| {
+            Diagnostic::new(
+                "E0002",
+                format!("number `{}` is too large", cut(pair.as_str())),
+                s,
+                "does not fit in 32 bits",
+            )
+            .with_help("MTUs, VLAN ids and prefix lengths are small numbers")
+        })
+}
+
+fn release(pair: &Pair<Rule>) -> Result<Spanned<Release>> {
+    let s = span(pair);
+    let (major, minor) = pair.as_str().split_once('.').expect("grammar: MAJOR.MINOR");
+    match (major.parse(), minor.parse()) {
+        (Ok(major), Ok(minor)) => Ok(Spanned::new(Release { major, minor }, s)),
+        _ => Err(Diagnostic::new(
+            "E0002",
+            format!("release `{}` is out of range", cut(pair.as_str())),
+            s,
+            "not a FreeBSD release",
+        )
+        .with_help("write the target release as MAJOR.MINOR, e.g. `freebsd 14.3`")),
+    }
+}
+
+fn ip(pair: &Pair<Rule>) -> Result<IpAddr> {
+    let s = span(pair);
+    let t = pair.as_str();
+    if let Some(i) = t.find('%') {
+        return Err(Diagnostic::new(
+            "E0004",
+            "zone ids are not accepted in addresses",
+            Span::new(s.start + i, s.end),
+            "zone id",
+        )
+        .with_note(
+            "a zone id names a link-local scope on one interface; vjc assigns interfaces itself",
+        )
+        .with_help("remove the `%…` part"));
+    }
+    let addr: IpAddr = t.parse().map_err(|_| {
+        Diagnostic::new(
+            "E0003",
+            format!("`{}` is not a valid IP address", cut(t)),
+            s,
+            if t.contains(':') {
+                "not an IPv6 address"
+            } else {
+                "not an IPv4 address"
+            },
+        )
+        .with_help(if t.contains(':') {
+            "write an IPv6 address like `2001:db8::1`"
+        } else {
+            "write four decimal numbers 0–255 without leading zeros, like `192.168.0.1`"
+        })
+    })?;
+    if let IpAddr::V6(v6) = addr
+        && v6.to_ipv4_mapped().is_some()
+    {
+        return Err(Diagnostic::new(
+            "E0003",
+            format!("`{}` is an IPv4-mapped IPv6 address", cut(t)),
+            s,
+            "IPv4-mapped",
+        )
+        .with_help("write the IPv4 address itself"));
+    }
+    Ok(addr)
+}
+
+fn cidr(pair: &Pair<Rule>) -> Result<IpNet> {
+    let s = span(pair);
+    let mut it = pair.clone().into_inner();
+    let ip_pair = it.next().expect("cidr has an address");
+    let len_pair = it.next().expect("cidr has a prefix length");
+    let addr = ip(&ip_pair)?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let len_span = span(&len_pair);
+    let bad_len = || {
+        Diagnostic::new(
+            "E0003",
+            format!(
+                "prefix length `/{}` is out of range for an {} address",
+                cut(len_pair.as_str()),
+                if addr.is_ipv4() { "IPv4" } else { "IPv6" }
+            ),
+            len_span,
+            format!("at most {max}"),
+        )
+        .with_help(format!(
+            "an {} prefix length is 0–{max}",
+            if addr.is_ipv4() { "IPv4" } else { "IPv6" }
+        ))
+    };
+    let len: u8 = len_pair.as_str().parse().map_err(|_| bad_len())?;
+    let _ = s;
+    IpNet::new(addr, len).map_err(|_| bad_len())
+}
+
+fn addr(pair: &Pair<Rule>) -> Result<Spanned<Addr>> {
+    let s = span(pair);
+    match pair.as_rule() {
+        Rule::slaac => Ok(Spanned::new(Addr::Slaac, s)),
+        _ => Ok(Spanned::new(Addr::Net(cidr(pair)?), s)),
+    }
+}
+
+/// A `"…"` string: `\"` and `\\` are its escapes; control characters are
+/// refused (a newline or a NUL would end up in jail.conf or a shell).
+fn string(pair: &Pair<Rule>) -> Result<Spanned<String>> {
+    let s = span(pair);
+    let raw = pair.as_str();
+    let inner = &raw[1..raw.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        let at = s.start + 1 + i;
+        match c {
+            '\\' => match chars.next() {
+                Some((_, e @ ('"' | '\\'))) => out.push(e),
+                Some((j, e)) => {
+                    return Err(Diagnostic::new(
+                        "E0005",
+                        format!("unknown escape `\\{e}` in a string"),
+                        Span::new(at, s.start + 1 + j + e.len_utf8()),
+                        "unknown escape",
+                    )
+                    .with_help("strings know two escapes: `\\\"` and `\\\\`"));
+                }
+                None => unreachable!("grammar: a backslash is followed by a character"),
+            },
+            c if c.is_control() => {
+                return Err(Diagnostic::new(
+                    "E0005",
+                    format!("control character U+{:04X} in a string", c as u32),
+                    Span::new(at, at + c.len_utf8()),
+                    "control character",
+                )
+                .with_help("strings may hold printable characters only"));
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(Spanned::new(out, s))
+}
+
+/// Long tokens are cut in messages (the span still shows where they are).
+fn cut(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+// ── syntax errors in plain words ──────────────────────────────────────────
+
+fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((a, _)) => a,
+    };
+    // Point at the whole offending token, not one character.
+    let rest = &source[pos..];
+    let len = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ';' | '<' | '>' | '{' | '}' | '#'))
+        .unwrap_or(rest.len());
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    let found = describe_found(&rest[..len]);
+    let span = Span::new(pos, pos + len);
+    let expected = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut words: Vec<&str> = positives.iter().filter_map(|r| phrase(*r)).collect();
+            words.sort();
+            words.dedup();
+            words
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let message = if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", one_of(&expected))
+    };
+    Diagnostic::new("E0001", message, span, "unexpected here")
+        .with_help("see the language reference in README.md")
+}
+
+fn describe_found(token: &str) -> String {
+    if token.is_empty() {
+        "the end of the file".into()
+    } else if token.starts_with(['\n', '\r']) {
+        "the end of the line".into()
+    } else {
+        format!("`{}`", cut(token))
+    }
+}
+
+fn one_of(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// pest rule names in plain words.
+fn phrase(rule: Rule) -> Option<&'static str> {
+    if let Some(words) = keyword(rule) {
+        return Some(words);
+    }
+    Some(match rule {
+        Rule::file | Rule::EOI => "the end of the line",
+        Rule::freebsd
+        | Rule::arch
+        | Rule::src
+        | Rule::jails
+        | Rule::domain
+        | Rule::world
+        | Rule::kernel
+        | Rule::silence
+        | Rule::bridge
+        | Rule::vlan_segment
+        | Rule::iface_segment
+        | Rule::epair_segment
+        | Rule::jail_block
+        | Rule::expect => "a statement (a setting, a segment, `jail` or `expect`)",
+        Rule::jail_member | Rule::host_member | Rule::uplink_member | Rule::vlan_member => {
+            "a member (`jail`, `host`, `uplink` or `vlan`)"
+        }
+        Rule::hostname_prop
+        | Rule::path_prop
+        | Rule::route_prop
+        | Rule::forwarding_prop
+        | Rule::service_prop
+        | Rule::allow_prop
+        | Rule::param_prop => {
+            "a jail property (`hostname`, `path`, `route`, `forwarding`, `service`, `allow` or `param`)"
+        }
+        Rule::kernel_line | Rule::kernel_directive => {
+            "a kernel line (`options`, `nooptions`, `device`, `nodevice` or `makeoptions`)"
+        }
+        Rule::world_mode | Rule::kw_source | Rule::kw_release => "`source` or `release`",
+        Rule::bridge_mtu => "`mtu`",
+        Rule::vlan_ref => "`vlan ID on IF`",
+        Rule::slaac => "`slaac`",
+        Rule::default_dest => "`default`",
+        Rule::param_name => "a parameter name",
+        Rule::reaches | Rule::not_reaches => "`reaches` or `!reaches`",
+        Rule::cidr => "an address with a prefix length (`192.168.0.1/24`)",
+        Rule::ip | Rule::ipv4 | Rule::ipv6 => "an address",
+        Rule::zone => "an address",
+        Rule::prefix_len => "a prefix length",
+        Rule::number => "a number",
+        Rule::code => "a diagnostic code (`W0301`)",
+        Rule::release => "a release (`14.3`)",
+        Rule::name => "a name",
+        Rule::ifname => "an interface name (`em0`)",
+        Rule::hostname => "a host name",
+        Rule::dotted_name => "a parameter name",
+        Rule::path => "an absolute path",
+        Rule::word => "a value",
+        Rule::string => "a string",
+        _ => return None,
+    })
 }

@@ -141,7 +141,9 @@ pub fn github(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
 
 // Escapes per GitHub's toolkit (`escapeData`, `escapeProperty`).
 fn github_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn github_property(s: &str) -> String {
