@@ -479,7 +479,11 @@ fn plan(dir: &Path, files: &[OutputFile], force: bool) -> Result<Plan, Error> {
         Ok(m) if !m.is_file() => {
             foreign.push(Foreign {
                 path: manifest_path.clone(),
-                what: ForeignKind::Symlink,
+                what: if m.file_type().is_symlink() {
+                    ForeignKind::Symlink
+                } else {
+                    ForeignKind::File
+                },
             });
             (OldManifest::Other, BTreeSet::new())
         }
