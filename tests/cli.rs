@@ -250,6 +250,47 @@ fn github_format() {
     snapshot!("cli_github", run.stderr);
 }
 
+/// Three warnings (W0101, W0102, W0103), no error.
+const WARNINGS: &str = "\
+freebsd 11.4
+kernel MYKERNEL {
+  nooptions SCTP
+}
+jail a {
+  allow raw_sockets
+}
+";
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let tmp = lab(WARNINGS);
+    let run = vjc(tmp.path(), &["check", "lab.vj"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("\nwarning: lab.vj: 3 warnings\n"),
+        "{}",
+        run.stderr
+    );
+
+    let run = vjc(tmp.path(), &["check", "lab.vj", "--deny-warnings"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.ends_with(
+            "\nerror: lab.vj did not pass the check: 3 warnings (denied by --deny-warnings)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    let run = vjc(tmp.path(), &["compile", "lab.vj", "--deny-warnings"]);
+    assert_eq!(run.code, 1);
+    assert!(!tmp.path().join("out").exists());
+
+    let run = vjc(tmp.path(), &["check", "lab.vj", "--message-format", "json"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stderr.lines().count(), 3, "no summary: {}", run.stderr);
+}
+
 // ------------------------------------------------------------ bad input
 
 #[test]
@@ -265,7 +306,7 @@ fn a_file_that_is_not_utf8() {
     snapshot!("cli_not_utf8", run.stderr);
     let run = vjc(tmp.path(), &["check", "lab.vj", "--message-format", "json"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains(r#""code":"E0902""#), "{}", run.stderr);
+    assert!(run.stderr.contains(r#""code":"E0007""#), "{}", run.stderr);
     assert!(
         run.stderr.contains(r#""line":2,"column":10"#),
         "{}",
@@ -283,7 +324,7 @@ fn a_file_over_64_mib() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .starts_with("error[E0901]: lab.vj is larger than 64 MiB\n"),
+            .starts_with("error[E0006]: lab.vj is larger than 64 MiB\n"),
         "{}",
         run.stderr
     );
@@ -388,8 +429,8 @@ fn help() {
 fn explain() {
     let run = vjc(Path::new("."), &["explain", "--list"]);
     assert_eq!(run.code, 0);
-    assert_eq!(run.stdout.lines().count(), vjc::codes::CODES.len());
-    for info in vjc::codes::CODES {
+    assert_eq!(run.stdout.lines().count(), vjc::codes::all().len());
+    for info in vjc::codes::all() {
         let run = vjc(Path::new("."), &["explain", &info.code.to_lowercase()]);
         assert_eq!(run.code, 0);
         assert!(

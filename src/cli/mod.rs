@@ -30,9 +30,9 @@ const EXIT_USAGE: u8 = 2;
 /// are a few kilobytes.
 const SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 /// The input is larger than [`SIZE_LIMIT`].
-pub const CODE_TOO_LARGE: &str = "E0901";
+pub const CODE_TOO_LARGE: &str = "E0006";
 /// The input is not valid UTF-8.
-pub const CODE_NOT_UTF8: &str = "E0902";
+pub const CODE_NOT_UTF8: &str = "E0007";
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -465,7 +465,7 @@ fn summary(
 fn explain(stderr: &mut Stderr, code: Option<&str>, list: bool) -> u8 {
     let mut stdout = io::stdout().lock();
     if list {
-        for info in vjc::codes::CODES {
+        for info in vjc::codes::all() {
             let _ = writeln!(stdout, "{}  {}", info.code, info.title);
         }
         return 0;
