@@ -34,6 +34,7 @@ fn jail(name: &str, hostname: &str, path: &str, interfaces: Vec<JailIface>) -> J
         span: sp(),
         hostname: hostname.into(),
         path: path.into(),
+        path_span: sp(),
         interfaces,
         routes: Vec::new(),
         forwarding: false,
