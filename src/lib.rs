@@ -55,7 +55,7 @@ pub fn check(source_name: &str, source: &str) -> Checked {
     let resolved = resolve::resolve(source_name, &file);
     let mut diagnostics = resolved.diagnostics;
     if let Some(model) = &resolved.model {
-        diagnostics.extend(check::check(model));
+        diagnostics.extend(check::check(&file, model));
     }
     check::apply_silence(&file, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);

@@ -85,6 +85,9 @@ pub struct Jail {
     pub span: Span,
     pub hostname: String,
     pub path: String,
+    /// The `path` property, or the jail's first mention when the path is
+    /// the default.
+    pub path_span: Span,
     /// In source order of attachment.
     pub interfaces: Vec<JailIface>,
     pub routes: Vec<Route>,

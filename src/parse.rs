@@ -485,7 +485,12 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
         len
     };
     let found = describe_found(&rest[..len]);
-    let span = Span::new(pos, pos + len);
+    // A line end or the file's end is shown as a point, not a line break.
+    let span = if rest.starts_with(['\n', '\r']) || rest.is_empty() {
+        Span::new(pos, pos)
+    } else {
+        Span::new(pos, pos + len)
+    };
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut words: Vec<&str> = positives.iter().filter_map(|r| phrase(*r)).collect();
@@ -500,8 +505,14 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     } else {
         format!("expected {}, found {found}", one_of(&expected))
     };
-    Diagnostic::new("E0001", message, span, "unexpected here")
-        .with_help("see the language reference in README.md")
+    let opener = expected.iter().find(|w| **w == "`<`" || **w == "`{`");
+    let help = match opener {
+        Some(o) if found == "the end of the line" => {
+            format!("{o} stays on the line that opens the statement")
+        }
+        _ => "see the language reference in README.md".to_string(),
+    };
+    Diagnostic::new("E0001", message, span, "unexpected here").with_help(help)
 }
 
 fn describe_found(token: &str) -> String {

@@ -245,6 +245,7 @@ impl Resolver {
             span: name.span,
             hostname: String::new(),
             path: String::new(),
+            path_span: name.span,
             interfaces: Vec::new(),
             routes: Vec::new(),
             forwarding: false,
@@ -566,7 +567,10 @@ impl Resolver {
             let jail = &mut self.jails[j];
             match &prop.kind {
                 ast::JailPropKind::Hostname(h) => jail.hostname = h.node.clone(),
-                ast::JailPropKind::Path(p) => jail.path = p.node.clone(),
+                ast::JailPropKind::Path(p) => {
+                    jail.path = p.node.clone();
+                    jail.path_span = p.span;
+                }
                 ast::JailPropKind::Route(r) => {
                     let dest = match r.dest.node {
                         ast::RouteDest::Default => RouteDest::Default,
@@ -768,17 +772,27 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
+/// Optimal string alignment distance: edits, with a swap of two
+/// neighbouring characters counted as one (`tset2` → `test2`).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }

@@ -1,15 +1,26 @@
 //! The checker: rules over the resolved model, one file per rule family.
-//! Each rule reports diagnostics with a stable code (see `codes`).
+//! Each family lists its codes (with `vjc explain` texts) beside its rules.
+//!
+//! Rules about the topology read the `Model`; rules about how the file is
+//! written (settings, kernel lines, member kinds, parameter names) read the
+//! AST, which keeps what the model has already interpreted.
 
 use crate::ast::{self, ItemKind};
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
-/// Every rule over the model. Diagnostics come back unsorted.
-pub fn check(model: &Model) -> Vec<Diagnostic> {
-    let _ = model;
-    Vec::new()
+pub mod names;
+pub mod release;
+pub mod segments;
+
+/// Every rule. Diagnostics come back unsorted.
+pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    release::check(file, model, &mut out);
+    names::check(file, model, &mut out);
+    segments::check(file, model, &mut out);
+    out
 }
 
 /// Drops the warnings a `silence` line turns off, and reports silence
@@ -48,3 +59,23 @@ pub fn apply_silence(file: &ast::File, diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain(|d| d.severity == Severity::Error || !silenced.contains(&d.code));
     diagnostics.extend(bad);
 }
+
+/// Codes of `silence` lines.
+pub static CODES: &[codes::CodeInfo] = &[
+    codes::CodeInfo {
+        code: "E0105",
+        title: "an error code cannot be silenced",
+        explanation: "\
+`silence` turns warnings (W...) off for one file. Errors stop the compile
+because the outputs would break a host: they cannot be turned off. Fix what
+the error reports and remove its code from the `silence` line.",
+    },
+    codes::CodeInfo {
+        code: "E0106",
+        title: "unknown diagnostic code",
+        explanation: "\
+A `silence` line names a code vjc does not have. A typo here would leave the
+warning on while the file looks as if it were silenced. `vjc explain --list`
+lists every code.",
+    },
+];
