@@ -215,6 +215,7 @@ pub(crate) mod tests {
             span: Span::default(),
             hostname: name.into(),
             path: path.into(),
+            path_span: Span::default(),
             interfaces: Vec::new(),
             routes: Vec::new(),
             forwarding: false,
@@ -354,6 +355,45 @@ pub(crate) mod tests {
                 ("jail_list", "web db", List),
             ]
         );
+    }
+
+    /// The `name="value"` lines of an rc.conf text, comments dropped.
+    fn assignments(text: &str) -> Vec<(String, String)> {
+        let mut vars: Vec<(String, String)> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| {
+                let l = l.split("\t#").next().unwrap();
+                let (name, value) = l.split_once('=').expect("an assignment");
+                (name.to_string(), value.trim_matches('"').to_string())
+            })
+            .collect();
+        vars.sort();
+        vars
+    }
+
+    /// build.sh merges exactly what the rc.conf fragment says.
+    #[test]
+    fn same_variables_as_the_rc_conf_fragment() {
+        let sample = Model {
+            source_name: "lab.vj".into(),
+            hosts: vec![sample_host()],
+        };
+        for model in [
+            crate::emit::fixtures::seed_bridge(),
+            crate::emit::fixtures::kitchen_sink(),
+            sample,
+        ] {
+            let host = &model.hosts[0];
+            let mut fragment = String::new();
+            crate::emit::rc_conf::write(&model, host, &mut fragment).unwrap();
+            let mut ours: Vec<(String, String)> = host_vars(host)
+                .into_iter()
+                .map(|v| (v.name, v.value))
+                .collect();
+            ours.sort();
+            assert_eq!(assignments(&fragment), ours, "{fragment}");
+        }
     }
 
     #[test]
