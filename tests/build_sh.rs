@@ -111,6 +111,17 @@ epair link < jail web 10.3.0.1/30; jail db 10.3.0.2/30 >
 ",
     ),
     (
+        "variant-release.vj",
+        "world release
+domain example.org
+iface em3 < jail solo 10.1.0.1/24 >
+jail solo {
+  path /srv/solo
+  service sshd
+}
+",
+    ),
+    (
         "variant-old-kernel.vj",
         "freebsd 11.4
 src /usr/src11

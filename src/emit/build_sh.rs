@@ -211,7 +211,9 @@ impl<'a> Script<'a> {
             "set -f # no pathname expansion: words read from rc.conf are split, never globbed"
         )?;
         writeln!(s)?;
-        writeln!(s, "src={}", sh_quote(&host.src))?;
+        if self.uses_src() {
+            writeln!(s, "src={}", sh_quote(&host.src))?;
+        }
         writeln!(s, "here=$(cd \"$(dirname \"$0\")\" && pwd)")?;
         if let Some(kconf) = &self.kconf {
             writeln!(s, "kconf={}", sh_quote(kconf))?;
@@ -248,9 +250,7 @@ has() {
 vars_old=$(get vjc_variables)
 "#,
         );
-        if self.host.kernel.is_some()
-            || (self.host.world == WorldMode::Source && !self.roots.is_empty())
-        {
+        if self.uses_src() {
             write!(
                 s,
                 r#"# check_src: installworld into a DESTDIR does not compare the source tree with
@@ -396,6 +396,13 @@ elsewhere() {
             );
         }
         Ok(())
+    }
+
+    /// The source tree is needed: for a kernel, or for jail worlds built
+    /// from source.
+    fn uses_src(&self) -> bool {
+        self.host.kernel.is_some()
+            || (self.host.world == WorldMode::Source && !self.roots.is_empty())
     }
 
     /// Target 15.0 or later with at least one uplink NIC.
@@ -879,14 +886,14 @@ if_unset() {
         writeln!(s, "# vlans_<nic> of NICs this file no longer uses")?;
         writeln!(
             s,
-            "for own in $(sysrc -a | sed -n 's/^\\(vjc_vlans_[A-Za-z0-9_]*\\): .*/\\1/p'); do"
+            "for owner in $(sysrc -a | sed -n 's/^\\(vjc_vlans_[A-Za-z0-9_]*\\): .*/\\1/p'); do"
         )?;
         if vlan_lists.is_empty() {
-            writeln!(s, "\tmerge_words \"${{own#vjc_}}\" \"$own\"")?;
+            writeln!(s, "\tmerge_words \"${{owner#vjc_}}\" \"$owner\"")?;
         } else {
             writeln!(
                 s,
-                "\thas \"${{own#vjc_}}\" {} || merge_words \"${{own#vjc_}}\" \"$own\"",
+                "\thas \"${{owner#vjc_}}\" {} || merge_words \"${{owner#vjc_}}\" \"$owner\"",
                 sh_quote(&vlan_lists.join(" "))
             )?;
         }
