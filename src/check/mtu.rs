@@ -159,7 +159,10 @@ fn members(host: &Host) -> Vec<Vec<Member>> {
 /// bridge_ioctl_add). A VLAN's MTU is its parent's less 4 unless the parent
 /// has IFCAP_VLAN_MTU (sys/net/if_vlan.c, vlan_config: mtufudge), while an
 /// epair starts at 1500 (FREEBSD.md §6): without `mtu`, a VLAN next to
-/// anything but VLANs of the same parent may be refused.
+/// anything but VLANs of the same parent may be refused. Recent if_bridge
+/// (FreeBSD main) first tries SIOCSIFMTU on the new member instead, which
+/// still fails for such a VLAN, and otherwise lowers only the host end of
+/// an epair; an explicit `mtu` gives the same result on every release.
 fn undeclared(host: &Host, b: usize, members: &[Member], out: &mut Vec<Diagnostic>) {
     let Some((vlan, parent)) = members.iter().find_map(|m| match &m.kind {
         Kind::Vlan { parent, .. } => Some((m, *parent)),
@@ -440,6 +443,11 @@ the parent NIC lacks the VLAN_MTU capability (sys/net/if_vlan.c): em0.100 on a
 1500-byte NIC is 1500 or 1496. An epair starts at 1500, and an uplink keeps
 whatever MTU the host gives it. So a bridge that mixes a VLAN with epairs,
 uplinks, or VLANs of another NIC only works by luck.
+
+Recent if_bridge (FreeBSD main) first tries to set a new member to the
+bridge's MTU instead: that still fails for a VLAN whose parent cannot carry
+it, and otherwise changes only the host end of a jail's epair, leaving the
+jail's end at 1500. Either way the result depends on the order of the members.
 
 Declare the bridge's MTU:
 
