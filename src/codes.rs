@@ -35,6 +35,8 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::release::CODES,
     crate::check::names::CODES,
     crate::check::segments::CODES,
+    crate::check::interfaces::CODES,
+    crate::check::mtu::CODES,
 ];
 
 /// The parser's codes, and the CLI's refusal of an oversized or non-UTF-8
