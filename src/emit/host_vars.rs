@@ -496,7 +496,7 @@ pub(crate) mod tests {
                     Scalar
                 ),
                 ("ifconfig_lab_a_ipv6", "inet6 fd00::fe prefixlen 64", Scalar),
-                ("ifconfig_lab_a_alias0", "inet 10.0.0.253/24", Scalar),
+                ("ifconfig_lab_a_alias0", "inet 10.0.0.253/32", Scalar),
                 ("ifconfig_epair0a", "mtu 9000 up", Scalar),
                 ("ifconfig_em1", "mtu 9000 up", IfUnset),
                 ("ifconfig_em2_5", "mtu 9000 up", Scalar),

@@ -55,11 +55,23 @@ impl AddrPlan {
             v6: None,
             aliases: Vec::new(),
         };
+        let mut v4_nets: Vec<Ipv4Net> = Vec::new();
         for addr in addrs {
             match addr.net {
                 IpNet::V4(v4) if plan.v4.is_none() => plan.v4 = Some(v4),
                 IpNet::V6(v6) if plan.v6.is_none() => plan.v6 = Some(v6),
+                // An IPv4 alias inside the network of an address the
+                // interface already has gets netmask /32: one address per
+                // network carries the real netmask (FreeBSD Handbook,
+                // "Virtual Hosts").
+                IpNet::V4(v4) if v4_nets.iter().any(|n| n.contains(&v4.addr())) => {
+                    let host = Ipv4Net::new(v4.addr(), 32).expect("32 is a valid prefix length");
+                    plan.aliases.push(IpNet::V4(host));
+                }
                 net => plan.aliases.push(net),
+            }
+            if let IpNet::V4(v4) = addr.net {
+                v4_nets.push(v4);
             }
         }
         plan
@@ -110,6 +122,42 @@ mod tests {
     use super::*;
     use crate::emit::fixtures;
 
+    #[test]
+    fn an_ipv4_alias_in_a_network_the_interface_has_gets_a_host_netmask() {
+        let addr = |s: &str| Addr {
+            net: s.parse().unwrap(),
+            span: crate::span::Span::default(),
+        };
+        let plan = AddrPlan::new(&[
+            addr("10.0.0.2/24"),
+            addr("fd00::2/64"),
+            addr("10.0.0.3/24"),
+            addr("10.0.1.3/24"),
+            addr("fd00::3/64"),
+        ]);
+        assert_eq!(
+            plan.rest("em0"),
+            [
+                (
+                    "ifconfig_em0_ipv6".to_string(),
+                    "inet6 fd00::2 prefixlen 64".to_string()
+                ),
+                (
+                    "ifconfig_em0_alias0".to_string(),
+                    "inet 10.0.0.3/32".to_string()
+                ),
+                (
+                    "ifconfig_em0_alias1".to_string(),
+                    "inet 10.0.1.3/24".to_string()
+                ),
+                (
+                    "ifconfig_em0_alias2".to_string(),
+                    "inet6 fd00::3 prefixlen 64".to_string()
+                ),
+            ]
+        );
+    }
+
     fn render(model: &Model) -> String {
         let mut s = String::new();
         write(model, &model.hosts[0], &mut s).unwrap();
@@ -149,7 +197,7 @@ ifconfig_em0="up"	# build.sh sets it only where the host has none
 ifconfig_bridge0_name="br0"
 ifconfig_br0="inet 192.0.2.1/24 addm epair0a addm epair1a addm em1 addm em0.100 up"
 ifconfig_br0_ipv6="inet6 2001:db8::1 prefixlen 64"
-ifconfig_br0_alias0="inet 192.0.2.2/24"
+ifconfig_br0_alias0="inet 192.0.2.2/32"
 ifconfig_br0_alias1="inet6 2001:db8::2 prefixlen 64"
 ifconfig_epair0a="mtu 1496 up"
 ifconfig_epair1a="mtu 1496 up"
@@ -197,7 +245,7 @@ jail_list="web db gw lonely"
             s,
             "ifconfig_x_ipv6=\"inet6 fd00::1 prefixlen 64\"\n\
              ifconfig_x_alias0=\"inet6 fd00::2 prefixlen 64\"\n\
-             ifconfig_x_alias1=\"inet 10.0.0.2/8\"\n"
+             ifconfig_x_alias1=\"inet 10.0.0.2/32\"\n"
         );
     }
 }
