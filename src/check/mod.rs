@@ -11,6 +11,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
 pub mod expect;
+pub mod interfaces;
+pub mod mtu;
 pub mod names;
 pub mod release;
 pub mod segments;
@@ -21,6 +23,8 @@ pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
     release::check(file, model, &mut out);
     names::check(file, model, &mut out);
     segments::check(file, model, &mut out);
+    interfaces::check(file, model, &mut out);
+    mtu::check(file, model, &mut out);
     expect::check(file, model, &mut out);
     out
 }
