@@ -37,6 +37,7 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::segments::CODES,
     crate::check::interfaces::CODES,
     crate::check::mtu::CODES,
+    crate::check::expect::CODES,
 ];
 
 /// The parser's codes, and the CLI's refusal of an oversized or non-UTF-8

@@ -10,6 +10,7 @@ use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
+pub mod expect;
 pub mod interfaces;
 pub mod mtu;
 pub mod names;
@@ -24,6 +25,7 @@ pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
     segments::check(file, model, &mut out);
     interfaces::check(file, model, &mut out);
     mtu::check(file, model, &mut out);
+    expect::check(file, model, &mut out);
     out
 }
 
