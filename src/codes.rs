@@ -35,6 +35,7 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::release::CODES,
     crate::check::names::CODES,
     crate::check::segments::CODES,
+    crate::check::addresses::CODES,
 ];
 
 /// The parser's codes, and the CLI's refusal of an oversized input.

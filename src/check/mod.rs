@@ -10,6 +10,7 @@ use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
+pub mod addresses;
 pub mod names;
 pub mod release;
 pub mod segments;
@@ -20,6 +21,7 @@ pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
     release::check(file, model, &mut out);
     names::check(file, model, &mut out);
     segments::check(file, model, &mut out);
+    addresses::check(file, model, &mut out);
     out
 }
 
