@@ -36,6 +36,7 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::names::CODES,
     crate::check::segments::CODES,
     crate::check::addresses::CODES,
+    crate::check::routes::CODES,
 ];
 
 /// The parser's codes, and the CLI's refusal of an oversized input.

@@ -13,6 +13,7 @@ use crate::model::Model;
 pub mod addresses;
 pub mod names;
 pub mod release;
+pub mod routes;
 pub mod segments;
 
 /// Every rule. Diagnostics come back unsorted.
@@ -22,6 +23,7 @@ pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
     names::check(file, model, &mut out);
     segments::check(file, model, &mut out);
     addresses::check(file, model, &mut out);
+    routes::check(file, model, &mut out);
     out
 }
 
