@@ -37,9 +37,12 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::segments::CODES,
     crate::check::addresses::CODES,
     crate::check::routes::CODES,
+    crate::check::interfaces::CODES,
+    crate::check::mtu::CODES,
 ];
 
-/// The parser's codes, and the CLI's refusal of an oversized input.
+/// The parser's codes, and the CLI's refusal of an oversized or non-UTF-8
+/// input.
 pub static SYNTAX: &[CodeInfo] = &[
     CodeInfo {
         code: "E0001",
@@ -90,6 +93,14 @@ them to printable text with two escapes.",
         explanation: "\
 The input file is larger than vjc reads (64 MiB). A topology of 100,000 jails
 takes a few MiB; a larger file is almost certainly not a .vj file.",
+    },
+    CodeInfo {
+        code: "E0007",
+        title: "input is not UTF-8",
+        explanation: "\
+The input file holds a byte sequence that is not UTF-8, at the place shown.
+A .vj file is UTF-8 text (plain ASCII is UTF-8). Save it as UTF-8; a file in
+another encoding, or a binary file given by mistake, stops here.",
     },
 ];
 

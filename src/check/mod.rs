@@ -11,6 +11,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
 pub mod addresses;
+pub mod interfaces;
+pub mod mtu;
 pub mod names;
 pub mod release;
 pub mod routes;
@@ -24,6 +26,8 @@ pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
     segments::check(file, model, &mut out);
     addresses::check(file, model, &mut out);
     routes::check(file, model, &mut out);
+    interfaces::check(file, model, &mut out);
+    mtu::check(file, model, &mut out);
     out
 }
 
