@@ -330,8 +330,12 @@ fn subnet_on_several_segments(
     by_segment: &[Vec<usize>],
     out: &mut Vec<Diagnostic>,
 ) {
+    let l2 = l2_segments(host);
+    let root = |s: usize| l2.get(s).copied().unwrap_or(s);
     // Subnet → its first use.
     let mut first: HashMap<IpNet, usize> = HashMap::new();
+    // (later, earlier) L2 segments already reported.
+    let mut reported: HashSet<(usize, usize)> = HashSet::new();
     for (s, list) in by_segment.iter().enumerate() {
         // Earlier segment → (shared subnets, first use here, first use there).
         let mut shared: Vec<(Vec<IpNet>, usize, usize)> = Vec::new();
@@ -347,7 +351,7 @@ fn subnet_on_several_segments(
             let net = net.trunc();
             let f = *first.entry(net).or_insert(k);
             let t = uses[f].segment;
-            if t == s || !noted.insert(net) {
+            if root(t) == root(s) || !noted.insert(net) {
                 continue;
             }
             match shared_with.entry(t) {
@@ -359,6 +363,9 @@ fn subnet_on_several_segments(
             }
         }
         for (nets, k, f) in shared {
+            if !reported.insert((root(s), root(uses[f].segment))) {
+                continue;
+            }
             let (u, f) = (&uses[k], &uses[f]);
             let (here, there) = (&host.segments[s], &host.segments[f.segment]);
             let (who, who_first) = (who(host, u.iface), who(host, f.iface));
@@ -398,6 +405,46 @@ fn subnet_on_several_segments(
             out.push(d);
         }
     }
+}
+
+/// Each segment's L2 segment: itself, or the first segment that names the
+/// same host interface (a NIC or VLAN bound twice, or a VLAN both bound
+/// and a bridge member). The interface rules report those; the subnet
+/// rules take such segments as one, so as not to repeat them.
+pub(crate) fn l2_segments(host: &Host) -> Vec<usize> {
+    let mut sets = UnionFind::new(host.segments.len());
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (s, seg) in host.segments.iter().enumerate() {
+        let names: Vec<&str> = match seg.kind {
+            SegmentKind::Bridge(b) => host
+                .bridges
+                .get(b)
+                .map(|b| b.members.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            SegmentKind::Vlan(v) => host
+                .vlans
+                .get(v)
+                .map(|v| v.name.as_str())
+                .into_iter()
+                .collect(),
+            SegmentKind::Iface(n) => host
+                .nics
+                .get(n)
+                .map(|n| n.name.as_str())
+                .into_iter()
+                .collect(),
+            SegmentKind::Epair(_) => Vec::new(),
+        };
+        for name in names {
+            match first.entry(name) {
+                Entry::Occupied(e) => sets.union(*e.get(), s),
+                Entry::Vacant(e) => {
+                    e.insert(s);
+                }
+            }
+        }
+    }
+    (0..host.segments.len()).map(|s| sets.find(s)).collect()
 }
 
 /// A minimal union-find over `0..n`.

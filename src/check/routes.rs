@@ -9,7 +9,7 @@
 //! address is one look-up in a host-wide index.
 
 use crate::ast::{self, ItemKind, JailPropKind};
-use crate::check::addresses::{describe, family, is_v6_link_local, truncated};
+use crate::check::addresses::{describe, family, is_v6_link_local, l2_segments, truncated};
 use crate::codes::CodeInfo;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Jail, Model, Route, RouteDest, SegmentKind};
@@ -58,15 +58,30 @@ enum Holder {
     Host(Span),
 }
 
-/// (segment, address) → its first holder, over every interface that
-/// exists and the host's addresses on bridges.
-fn holders(host: &Host) -> HashMap<(usize, IpAddr), Holder> {
+/// (L2 segment, address) → its first holder, over every interface that
+/// exists and the host's addresses on bridges. Look-ups go through
+/// `Holders::get`, which maps a segment to its L2 segment.
+struct Holders {
+    index: HashMap<(usize, IpAddr), Holder>,
+    l2: Vec<usize>,
+}
+
+impl Holders {
+    fn get(&self, segment: usize, addr: IpAddr) -> Option<&Holder> {
+        let l2 = self.l2.get(segment).copied().unwrap_or(segment);
+        self.index.get(&(l2, addr))
+    }
+}
+
+fn holders(host: &Host) -> Holders {
+    let l2 = l2_segments(host);
+    let root = |s: usize| l2.get(s).copied().unwrap_or(s);
     let mut index = HashMap::new();
     for (j, jail) in host.jails.iter().enumerate() {
         for iface in jail.interfaces.iter().filter(|i| !i.name.is_empty()) {
             for a in &iface.addrs {
                 index
-                    .entry((iface.segment, a.net.addr()))
+                    .entry((root(iface.segment), a.net.addr()))
                     .or_insert(Holder::Jail(j, a.span));
             }
         }
@@ -75,12 +90,12 @@ fn holders(host: &Host) -> HashMap<(usize, IpAddr), Holder> {
         if matches!(seg.kind, SegmentKind::Bridge(_)) {
             for a in &seg.host_addrs {
                 index
-                    .entry((s, a.net.addr()))
+                    .entry((root(s), a.net.addr()))
                     .or_insert(Holder::Host(a.span));
             }
         }
     }
-    index
+    Holders { index, l2 }
 }
 
 /// One jail's own addresses, as its routes need them. One is reused for
@@ -155,7 +170,7 @@ fn routes(
     jail: &Jail,
     own: &Own,
     dests: &mut HashMap<(IpNet, Option<IpAddr>), Span>,
-    holders: &HashMap<(usize, IpAddr), Holder>,
+    holders: &Holders,
     written: &[(Span, &ast::Route)],
     out: &mut Vec<Diagnostic>,
 ) {
@@ -292,7 +307,7 @@ fn gateway(
     route: &Route,
     via: Span,
     own: &Own,
-    holders: &HashMap<(usize, IpAddr), Holder>,
+    holders: &Holders,
     out: &mut Vec<Diagnostic>,
 ) {
     let gw = route.via;
@@ -368,7 +383,7 @@ fn gateway(
     let Some(seg) = host.segments.get(segment) else {
         return;
     };
-    match holders.get(&(segment, gw)) {
+    match holders.get(segment, gw) {
         None if !seg.leaves_host => out.push(
             Diagnostic::new(
                 "W0608",
