@@ -268,7 +268,11 @@ impl Printer<'_> {
     }
 
     fn vlan(&self, v: &VlanRef) -> String {
-        format!("vlan {} on {}", self.tok(v.id.span), self.tok(v.parent.span))
+        format!(
+            "vlan {} on {}",
+            self.tok(v.id.span),
+            self.tok(v.parent.span)
+        )
     }
 
     fn addrs(&self, head: String, addrs: &[crate::span::Spanned<Addr>]) -> String {

@@ -56,7 +56,14 @@ pub fn run(stderr: &mut Stderr, args: &FmtArgs) -> u8 {
                 diagnostic,
                 labelled,
             }) => {
-                emit(stderr, Format::Human, &shown, &text, &[diagnostic], labelled);
+                emit(
+                    stderr,
+                    Format::Human,
+                    &shown,
+                    &text,
+                    &[diagnostic],
+                    labelled,
+                );
                 unparsable = true;
                 continue;
             }
