@@ -89,6 +89,20 @@ Strings end up in jail.conf, where jail(8) may hand them to /bin/sh; vjc keeps
 them to printable text with two escapes.",
     },
     CodeInfo {
+        code: "E0008",
+        title: "hidden character",
+        explanation: "\
+The file holds a character that makes it read differently from what it means:
+a control character other than tab and line ends (a terminal acts on it, a NUL
+ends a C string), a carriage return that does not end a CRLF line (a terminal
+prints the rest of the line over its start), a bidirectional override or
+isolate (U+202A-U+202E, U+2066-U+2069 and the marks U+200E, U+200F, U+061C:
+they reorder what an editor or a diff shows, the \"Trojan Source\" attack), or
+a byte-order mark anywhere but at the very start. A .vj file is reviewed before
+it configures a host as root: what a reviewer sees must be what vjc reads.
+Remove the character; a BOM at the start and CRLF line ends are accepted.",
+    },
+    CodeInfo {
         code: "E0006",
         title: "input too large",
         explanation: "\

@@ -24,6 +24,7 @@ struct VjParser;
 /// one error comes back; token errors are found in one pass too (the first
 /// one is returned).
 pub fn parse(source: &str) -> Result<File> {
+    hidden_characters(source)?;
     let mut pairs = VjParser::parse(Rule::file, source).map_err(|e| syntax_error(source, e))?;
     let file_pair = pairs.next().expect("the file rule always yields one pair");
     let mut comments = Vec::new();
@@ -44,6 +45,52 @@ pub fn parse(source: &str) -> Result<File> {
 }
 
 mod trivia;
+
+/// Refuses characters that would make the file read differently from what
+/// it means: control characters other than tab and line ends (a terminal
+/// acts on them; a NUL ends a C string), a carriage return that does not
+/// end a CRLF line (a terminal shows the rest of the line over its start,
+/// and the grammar would see a line break there), bidirectional overrides
+/// and isolates, which reorder what an editor or a diff shows ("Trojan
+/// Source", CVE-2021-42574), and a byte-order mark anywhere but at the
+/// start.
+fn hidden_characters(source: &str) -> Result<()> {
+    for (i, c) in source.char_indices() {
+        let refused = match c {
+            '\t' | '\n' => false,
+            '\r' => !source[i + 1..].starts_with('\n'),
+            '\u{feff}' => i != 0,
+            c => c.is_control() || crate::render::is_invisible(c),
+        };
+        if !refused {
+            continue;
+        }
+        let span = Span::new(i, i + c.len_utf8());
+        let (message, help) = match c {
+            '\r' => (
+                "carriage return without a line feed".to_string(),
+                "save the file with LF (or CRLF) line ends",
+            ),
+            c if c.is_control() => (
+                format!("control character U+{:04X} in the file", c as u32),
+                "remove it: a .vj file is text; write a tab or a newline where one is meant",
+            ),
+            c => (
+                format!(
+                    "invisible formatting character U+{:04X} in the file",
+                    c as u32
+                ),
+                "remove it: it changes how editors and diffs show the text around it",
+            ),
+        };
+        return Err(Diagnostic::new("E0008", message, span, "here")
+            .with_note(
+                "vjc refuses characters that make a file read differently from what it means",
+            )
+            .with_help(help));
+    }
+    Ok(())
+}
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
@@ -207,7 +254,7 @@ fn segment(rule: Rule, c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Resul
             SegmentKind::Bridge { name, mtu }
         }
         Rule::vlan_segment => SegmentKind::Vlan(vlan_ref(it.next().expect("vlan"), comments)?),
-        Rule::iface_segment => SegmentKind::Iface(text(&it.next().expect("iface"))),
+        Rule::iface_segment => SegmentKind::Iface(ifname(&it.next().expect("iface"))?),
         _ => SegmentKind::Epair(text(&it.next().expect("epair name"))),
     };
     let mut members = Vec::new();
@@ -226,7 +273,7 @@ fn vlan_ref(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<VlanRef> {
     let c = children(pair, comments);
     Ok(VlanRef {
         id: number(&c[0])?,
-        parent: text(&c[1]),
+        parent: ifname(&c[1])?,
         span: s,
     })
 }
@@ -245,10 +292,10 @@ fn member(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Member> {
         Rule::host_member => MemberKind::Host {
             addrs: c.iter().map(addr).collect::<Result<_>>()?,
         },
-        Rule::uplink_member => MemberKind::Uplink(text(&c[0])),
+        Rule::uplink_member => MemberKind::Uplink(ifname(&c[0])?),
         Rule::vlan_member => MemberKind::Vlan(VlanRef {
             id: number(&c[0])?,
-            parent: text(&c[1]),
+            parent: ifname(&c[1])?,
             span: s,
         }),
         other => unreachable!("not a member: {other:?}"),
@@ -334,6 +381,26 @@ fn number(pair: &Pair<Rule>) -> Result<Spanned<u32>> {
             )
             .with_help("MTUs, VLAN ids and prefix lengths are small numbers")
         })
+}
+
+/// An interface name; the VLAN id of `em0.100` is a number like any
+/// other, so one that overflows is refused here rather than taken for the
+/// name of a NIC.
+fn ifname(pair: &Pair<Rule>) -> Result<Name> {
+    let name = text(pair);
+    if let Some((parent, id)) = name.node.rsplit_once('.')
+        && id.parse::<u32>().is_err()
+    {
+        let start = name.span.start + parent.len() + 1;
+        return Err(Diagnostic::new(
+            "E0002",
+            format!("VLAN id `{}` is too large", cut(id)),
+            Span::new(start, name.span.end),
+            "does not fit in 32 bits",
+        )
+        .with_help("VLAN ids are 1–4094"));
+    }
+    Ok(name)
 }
 
 fn release(pair: &Pair<Rule>) -> Result<Spanned<Release>> {
