@@ -10,7 +10,6 @@ mod fmt;
 mod out_dir;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{
     BufferWriter, Color, ColorChoice, ColorSpec, StandardStream, StandardStreamLock, WriteColor,
 };
@@ -401,21 +400,29 @@ fn emit(
 ) {
     let text = match format {
         Format::Human => {
-            let file = SimpleFile::new(name, source);
+            // Long lines cut, control characters made visible: see
+            // render::Shown.
+            let file = render::Shown::new(name, source, diagnostics);
             let config = Config::default();
             // Rendered into one buffer and written at once: a file with
             // thousands of diagnostics must not cost thousands of writes.
             let writer = BufferWriter::stderr(stderr.choice);
             let mut buffer = writer.buffer();
             for d in diagnostics {
-                let mut cd = render::to_codespan(d);
+                let mut cd = render::to_codespan(d, &file);
                 if !labelled {
                     cd.labels.clear();
                 }
                 if term::emit_to_write_style(&mut buffer, &config, &file, &cd).is_err() {
                     // A span outside the source (a library bug): the
                     // message without its snippet.
-                    let _ = writeln!(buffer, "{}[{}]: {}", severity(d), d.code, d.message);
+                    let _ = writeln!(
+                        buffer,
+                        "{}[{}]: {}",
+                        severity(d),
+                        d.code,
+                        render::plain_text(&d.message)
+                    );
                 }
             }
             let _ = writer.print(&buffer);
