@@ -25,6 +25,23 @@ pub const DEFAULT_ARCH: &str = "amd64";
 pub const DEFAULT_SRC: &str = "/usr/src";
 pub const DEFAULT_JAILS: &str = "/usr/local/jails";
 
+/// The jail(8) parameters that hold commands run at a stage of a jail's
+/// life; a user's are appended (`+=`) after vjc's own. The other `exec.*`
+/// parameters (`exec.clean`, `exec.timeout`, `exec.jail_user`, …) hold one
+/// value and are set with `=` (jail(8) PARAMETERS, "exec.prepare" to
+/// "exec.release"; usr.sbin/jail/config.c `intparams`).
+pub const EXEC_HOOKS: &[&str] = &[
+    "exec.prepare",
+    "exec.prestart",
+    "exec.created",
+    "exec.start",
+    "exec.poststart",
+    "exec.prestop",
+    "exec.stop",
+    "exec.poststop",
+    "exec.release",
+];
+
 pub fn resolve(source_name: &str, file: &ast::File) -> Resolved {
     let mut r = Resolver::default();
     let host = r.host(file);
@@ -621,7 +638,7 @@ impl Resolver {
                     span: prop.span,
                 }),
                 ast::JailPropKind::Param(p) => jail.params.push(JailParam {
-                    append: p.name.node.starts_with("exec."),
+                    append: EXEC_HOOKS.contains(&p.name.node.as_str()),
                     name: p.name.node.clone(),
                     values: p.values.iter().map(|v| v.node.clone()).collect(),
                     span: prop.span,

@@ -117,6 +117,21 @@ fn param_name(p: &ast::Param, out: &mut Vec<Diagnostic>) {
                 "jail(8) parameter names are dotted words like `allow.mount` or `children.max`",
             ),
         );
+    } else if p.values.is_empty() && crate::resolve::EXEC_HOOKS.contains(&name.as_str()) {
+        // jail.conf's bare `exec.prestop;` sets the hook list to nothing:
+        // it would drop vjc's own hooks (the hand-back of interfaces).
+        out.push(
+            Diagnostic::new(
+                "E0210",
+                format!("`param {name}` names no command"),
+                p.name.span,
+                "a hook without a command",
+            )
+            .with_note(format!(
+                "written bare in jail.conf, `{name};` would empty the list of commands, vjc's own included"
+            ))
+            .with_help(format!("give the command: `param {name} = \"…\"`")),
+        );
     } else if OWN_PARAMS.contains(&name.as_str()) {
         out.push(
             Diagnostic::new(
@@ -340,5 +355,17 @@ in the other's tree. Give each jail a path of its own.",
 jail(8) parameter names are words separated by dots (`allow.mount`,
 `children.max`, `exec.poststart`). vjc writes them unquoted in jail.conf, so
 other characters are refused.",
+    },
+    CodeInfo {
+        code: "E0210",
+        title: "`exec.*` hook without a command",
+        explanation: "\
+A `param` names one of jail(8)'s command hooks (exec.prepare, exec.prestart,
+exec.created, exec.poststart, exec.prestop, exec.poststop, exec.release) with
+no value. In jail.conf a bare `exec.prestop;` sets the hook to no command at
+all, which would drop the commands vjc adds (exec.prestop hands each
+interface back to the host before the jail is removed). Give the command:
+
+    param exec.poststart = \"logger started\"",
     },
 ];
