@@ -95,14 +95,21 @@ pub const HOSTILE_STRINGS: &[&str] = &[
     "// nor this",
     "/* nor this */",
     "'single'",
-    "tab\there",
     "x,y",
     "{ }",
     "é ünïcode ✓",
     "",
     "\\$\\\"",
 ];
-const WORDS: &[&str] = &["new", "inherit", "0", "disable", "/usr/local/etc", "a=b", "1:2"];
+const WORDS: &[&str] = &[
+    "new",
+    "inherit",
+    "0",
+    "disable",
+    "/usr/local/etc",
+    "a=b",
+    "1:2",
+];
 const PARAMS: &[&str] = &[
     "sysvshm",
     "sysvmsg",
@@ -133,6 +140,9 @@ struct Gen<'c, C: Choices> {
     /// routes and expectations can name one that exists.
     v4: Vec<(usize, String)>,
     v6: Vec<(usize, String)>,
+    /// Each jail member's first IPv4 and IPv6 address (the segment's
+    /// subnets): `(jail, segment, v4, v6)`.
+    members: Vec<(&'static str, usize, Option<String>, Option<String>)>,
     /// Jails attached so far.
     jails: Vec<&'static str>,
     /// VLANs used so far, so that most new ones are fresh.
@@ -145,6 +155,7 @@ pub fn topology(c: &mut impl Choices) -> Topology {
         c,
         v4: Vec::new(),
         v6: Vec::new(),
+        members: Vec::new(),
         jails: Vec::new(),
         vlans: Vec::new(),
         statements: Vec::new(),
@@ -201,10 +212,13 @@ impl<C: Choices> Gen<'_, C> {
                 ]);
                 lines.push_str(&format!("  {line}\n"));
             }
-            self.statements.push(format!("kernel {ident} {{\n{lines}}}"));
+            self.statements
+                .push(format!("kernel {ident} {{\n{lines}}}"));
         }
         if self.c.one_in(6) {
-            let codes = self.c.pick(&["W0505", "W0506 W0610", "W0103", "W0801 W0802"]);
+            let codes = self
+                .c
+                .pick(&["W0505", "W0506 W0610", "W0103", "W0801 W0802"]);
             self.statements.push(format!("silence {codes}"));
         }
     }
@@ -228,9 +242,11 @@ impl<C: Choices> Gen<'_, C> {
     }
 
     /// Addresses of member `host` on segment `seg`: its own subnet, so most
-    /// are valid and distinct.
-    fn addrs(&mut self, seg: usize, host: usize, ipv6_ok: bool) -> String {
+    /// are valid and distinct. Returns the text and the first IPv4 and
+    /// IPv6 address in the segment's subnets.
+    fn addrs(&mut self, seg: usize, host: usize) -> (String, Option<String>, Option<String>) {
         let mut out = String::new();
+        let (mut first4, mut first6) = (None, None);
         let n = match self.c.below(6) {
             0 => 0,
             1..=3 => 1,
@@ -240,26 +256,33 @@ impl<C: Choices> Gen<'_, C> {
         for k in 0..n {
             match self.c.below(8) {
                 0..=3 => {
-                    let len = if self.c.one_in(8) {
+                    let odd = self.c.one_in(10);
+                    let len = if odd {
                         *self.c.pick(&[16, 30, 31, 32, 0])
                     } else {
                         24
                     };
                     let a = format!("10.{seg}.{k}.{}", host + 1);
                     self.v4.push((seg, a.clone()));
+                    if k == 0 && !odd {
+                        first4 = Some(a.clone());
+                    }
                     out.push_str(&format!(" {a}/{len}"));
                 }
-                4..=6 if ipv6_ok => {
-                    let len = if self.c.one_in(8) {
+                4..=6 => {
+                    let odd = self.c.one_in(10);
+                    let len = if odd {
                         *self.c.pick(&[48, 127, 128, 0])
                     } else {
                         64
                     };
                     let a = format!("fd00:{seg}:{k}::{:x}", host + 1);
                     self.v6.push((seg, a.clone()));
+                    if k == 0 && !odd {
+                        first6 = Some(a.clone());
+                    }
                     out.push_str(&format!(" {a}/{len}"));
                 }
-                4..=6 => {}
                 _ => {
                     if self.c.coin() {
                         out.push_str(" slaac");
@@ -269,7 +292,14 @@ impl<C: Choices> Gen<'_, C> {
                 }
             }
         }
-        out
+        (out, first4, first6)
+    }
+
+    /// A `jail` member on segment `seg`.
+    fn member(&mut self, seg: usize, host: usize, jail: &'static str) -> String {
+        let (a, v4, v6) = self.addrs(seg, host);
+        self.members.push((jail, seg, v4, v6));
+        format!("jail {jail}{a}")
     }
 
     fn vlan_ref(&mut self) -> String {
@@ -302,23 +332,26 @@ impl<C: Choices> Gen<'_, C> {
                     2 => format!("lab-{index}"),
                     _ => format!("lan_{index}"),
                 };
-                let mtu = if self.c.one_in(4) {
-                    let m = self.c.pick(&[1500u32, 9000, 1280, 1496, 576, 100, 70000]);
+                let mut mtu = if self.c.one_in(4) {
+                    let m = if self.c.one_in(6) {
+                        *self.c.pick(&[576u32, 100, 70000])
+                    } else {
+                        *self.c.pick(&[1500u32, 9000, 1280, 1496])
+                    };
                     format!(" mtu {m}")
                 } else {
                     String::new()
                 };
-                header = format!("bridge {name}{mtu}");
                 let mut taken = Vec::new();
                 let jails = self.c.below(4);
                 for k in 0..jails {
                     let j = self.jail(&taken);
                     taken.push(j);
-                    let a = self.addrs(index, k, true);
-                    members.push(format!("jail {j}{a}"));
+                    let m = self.member(index, k, j);
+                    members.push(m);
                 }
                 if self.c.one_in(3) {
-                    let a = self.addrs(index, 99, true);
+                    let (a, _, _) = self.addrs(index, 99);
                     let a = if a.is_empty() {
                         format!(" 10.{index}.0.254/24")
                     } else {
@@ -333,7 +366,12 @@ impl<C: Choices> Gen<'_, C> {
                 if self.c.one_in(4) {
                     let v = self.vlan_ref();
                     members.push(v);
+                    // A VLAN beside other members needs the bridge's MTU.
+                    if mtu.is_empty() && !self.c.one_in(6) {
+                        mtu = " mtu 1496".to_string();
+                    }
                 }
+                header = format!("bridge {name}{mtu}");
                 // Members in any order.
                 if members.len() > 1 && self.c.coin() {
                     members.reverse();
@@ -342,8 +380,8 @@ impl<C: Choices> Gen<'_, C> {
             4 => {
                 header = self.vlan_ref();
                 let j = self.jail(&[]);
-                let a = self.addrs(index, 0, true);
-                members.push(format!("jail {j}{a}"));
+                let m = self.member(index, 0, j);
+                members.push(m);
             }
             5 => {
                 let nic = self.c.pick(NICS);
@@ -354,17 +392,17 @@ impl<C: Choices> Gen<'_, C> {
                     format!("iface {nic}")
                 };
                 let j = self.jail(&[]);
-                let a = self.addrs(index, 0, true);
-                members.push(format!("jail {j}{a}"));
+                let m = self.member(index, 0, j);
+                members.push(m);
             }
             _ => {
                 header = format!("epair p{index}");
                 let a = self.jail(&[]);
                 let b = self.jail(&[a]);
-                let aa = self.addrs(index, 0, true);
-                let ba = self.addrs(index, 1, true);
-                members.push(format!("jail {a}{aa}"));
-                members.push(format!("jail {b}{ba}"));
+                let ma = self.member(index, 0, a);
+                let mb = self.member(index, 1, b);
+                members.push(ma);
+                members.push(mb);
             }
         }
         let body = if members.is_empty() {
@@ -395,15 +433,47 @@ impl<C: Choices> Gen<'_, C> {
             if self.c.one_in(3) {
                 props.push(format!("path /jails/{name}"));
             }
+            let mut defaults = [false, false];
             for _ in 0..self.c.below(3) {
                 let v6 = self.c.one_in(3);
-                let pool = if v6 { &self.v6 } else { &self.v4 };
-                let via = if pool.is_empty() || self.c.one_in(8) {
-                    if v6 { "fd00::1".to_string() } else { "10.9.9.9".to_string() }
+                // Mostly a neighbour's address on a segment where this jail
+                // has an address of the same family and subnet.
+                let mut gateways = Vec::new();
+                for (j, seg, v4a, v6a) in &self.members {
+                    let mine = if v6 { v6a } else { v4a };
+                    if *j != name || mine.is_none() {
+                        continue;
+                    }
+                    for (k, s2, n4, n6) in &self.members {
+                        let theirs = if v6 { n6 } else { n4 };
+                        if s2 == seg && *k != name {
+                            if let Some(g) = theirs {
+                                gateways.push(g.clone());
+                            }
+                        }
+                    }
+                }
+                let odd = self.c.one_in(12);
+                if gateways.is_empty() && !odd {
+                    continue;
+                }
+                let via = if gateways.is_empty() || odd {
+                    let pool = if v6 { &self.v6 } else { &self.v4 };
+                    if pool.is_empty() {
+                        if v6 {
+                            "fd00::1".to_string()
+                        } else {
+                            "10.9.9.9".to_string()
+                        }
+                    } else {
+                        pool[self.c.below(pool.len())].1.clone()
+                    }
                 } else {
-                    pool[self.c.below(pool.len())].1.clone()
+                    gateways[self.c.below(gateways.len())].clone()
                 };
-                let dest = if self.c.coin() {
+                let family = usize::from(v6);
+                let dest = if !defaults[family] && self.c.coin() {
+                    defaults[family] = true;
                     "default".to_string()
                 } else if v6 {
                     format!("fd99:{}::/32", self.c.below(4))
@@ -455,7 +525,10 @@ impl<C: Choices> Gen<'_, C> {
         if self.jails.is_empty() {
             return;
         }
-        for _ in 0..self.c.below(3) {
+        if !self.c.one_in(4) {
+            return;
+        }
+        for _ in 0..1 + self.c.below(2) {
             let from = self.jails[self.c.below(self.jails.len())];
             let op = if self.c.coin() { "reaches" } else { "!reaches" };
             let target = match self.c.below(3) {
@@ -463,8 +536,7 @@ impl<C: Choices> Gen<'_, C> {
                 1 if !self.v6.is_empty() => self.v6[self.c.below(self.v6.len())].1.clone(),
                 _ => self.jails[self.c.below(self.jails.len())].to_string(),
             };
-            self.statements
-                .push(format!("expect {from} {op} {target}"));
+            self.statements.push(format!("expect {from} {op} {target}"));
         }
     }
 }
