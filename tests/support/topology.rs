@@ -121,6 +121,10 @@ const PARAMS: &[&str] = &[
     "securelevel",
 ];
 
+fn hostile(c: &mut impl Choices) -> &'static str {
+    HOSTILE_STRINGS[c.below(HOSTILE_STRINGS.len())]
+}
+
 /// Writes `s` as a .vj string: `\` and `"` escaped.
 pub fn vj_string(s: &str) -> String {
     let mut out = String::from("\"");
@@ -446,10 +450,8 @@ impl<C: Choices> Gen<'_, C> {
                     }
                     for (k, s2, n4, n6) in &self.members {
                         let theirs = if v6 { n6 } else { n4 };
-                        if s2 == seg && *k != name {
-                            if let Some(g) = theirs {
-                                gateways.push(g.clone());
-                            }
+                        if let Some(g) = theirs.as_ref().filter(|_| s2 == seg && *k != name) {
+                            gateways.push(g.clone());
                         }
                     }
                 }
@@ -503,12 +505,8 @@ impl<C: Choices> Gen<'_, C> {
                 let value = match self.c.below(4) {
                     0 => String::new(),
                     1 => format!(" = {}", self.c.pick(WORDS)),
-                    2 => format!(" = {}", vj_string(*self.c.pick(HOSTILE_STRINGS))),
-                    _ => format!(
-                        " = {}, {}",
-                        vj_string(*self.c.pick(HOSTILE_STRINGS)),
-                        self.c.pick(WORDS)
-                    ),
+                    2 => format!(" = {}", vj_string(hostile(self.c))),
+                    _ => format!(" = {}, {}", vj_string(hostile(self.c)), self.c.pick(WORDS)),
                 };
                 props.push(format!("param {name}{value}"));
             }
