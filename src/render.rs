@@ -74,6 +74,8 @@ const CONTEXT: usize = 40;
 /// gives a readable message).
 const LONG_WORD: usize = 80;
 const ELLIPSIS: &str = "…";
+/// Lines this far from a label are shown; the others are left empty.
+const NEAR_LINES: usize = 4;
 
 /// The source as the human renderer shows it. Two things differ from the
 /// file, and only on the lines they concern, so a plain file is shown as
@@ -113,13 +115,36 @@ impl<'a> Shown<'a> {
         anchors.dedup();
         let mut b = Builder {
             original,
-            text: String::with_capacity(original.len()),
+            text: String::new(),
             pieces: Vec::new(),
         };
+        // Only lines near a label are shown (codespan prints labelled lines
+        // and a few around multi-line labels); the others are kept as empty
+        // lines, one piece per run, so that a file of millions of lines
+        // costs little more than its line count.
+        let index = LineIndex::new(original);
+        let mut near: Vec<usize> = anchors
+            .iter()
+            .map(|&a| index.line_col(original, a).0 - 1)
+            .collect();
+        near.dedup();
+        let is_near = |line: usize| {
+            let k = near.partition_point(|&l| l + NEAR_LINES < line);
+            near.get(k).is_some_and(|&l| l <= line + NEAR_LINES)
+        };
+        let mut blank: Option<(usize, usize)> = None;
         let mut line_start = 0;
-        for line in original.split_inclusive('\n') {
+        for (n, line) in original.split_inclusive('\n').enumerate() {
             let end = line_start + line.len();
             let body_end = if line.ends_with('\n') { end - 1 } else { end };
+            if !is_near(n) && body_end < end {
+                blank.get_or_insert((line_start, 0)).1 += 1;
+                line_start = end;
+                continue;
+            }
+            if let Some((start, count)) = blank.take() {
+                b.push(start, line_start, &"\n".repeat(count));
+            }
             if body_end - line_start <= LONG_LINE {
                 b.copy(line_start, body_end);
             } else {
@@ -130,13 +155,16 @@ impl<'a> Shown<'a> {
             }
             line_start = end;
         }
+        if let Some((start, count)) = blank.take() {
+            b.push(start, line_start, &"\n".repeat(count));
+        }
         let text = b.text;
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Shown {
             name,
             original,
-            index: LineIndex::new(original),
+            index,
             text,
             pieces: b.pieces,
             starts,
