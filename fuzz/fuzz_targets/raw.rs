@@ -29,6 +29,10 @@ fuzz_target!(|data: &[u8]| {
         let once = vjc::fmt::format(&file, source);
         let again = vjc::parse::parse(&once)
             .unwrap_or_else(|d| panic!("fmt output does not parse: {}: {once}", d.message));
-        assert_eq!(vjc::fmt::format(&again, &once), once, "fmt is not idempotent");
+        assert_eq!(
+            vjc::fmt::format(&again, &once),
+            once,
+            "fmt is not idempotent"
+        );
     }
 });

@@ -34,18 +34,21 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = oracle::diagnostics(&text, &checked.diagnostics) {
         panic!("{e}\n{text}");
     }
-    if checked
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "E0001")
-    {
-        panic!("the generator wrote a syntax error:\n{text}\n{:?}", checked.diagnostics);
+    if checked.diagnostics.iter().any(|d| d.code == "E0001") {
+        panic!(
+            "the generator wrote a syntax error:\n{text}\n{:?}",
+            checked.diagnostics
+        );
     }
     if let (Some(model), Some(files)) = (&checked.model, &outputs) {
         if let Err(e) = oracle::outputs(model, files) {
             panic!("{e}\n{text}");
         }
         let (_, again) = vjc::compile("fuzz.vj", &text);
-        assert_eq!(again.as_ref(), Some(files), "a second compile differs:\n{text}");
+        assert_eq!(
+            again.as_ref(),
+            Some(files),
+            "a second compile differs:\n{text}"
+        );
     }
 });
