@@ -19,6 +19,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod sim;
 pub mod span;
 
 use diagnostic::Diagnostic;
