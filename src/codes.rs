@@ -35,8 +35,11 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::release::CODES,
     crate::check::names::CODES,
     crate::check::segments::CODES,
+    crate::check::addresses::CODES,
+    crate::check::routes::CODES,
     crate::check::interfaces::CODES,
     crate::check::mtu::CODES,
+    crate::check::expect::CODES,
 ];
 
 /// The parser's codes, and the CLI's refusal of an oversized or non-UTF-8

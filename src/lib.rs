@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod model;
 pub mod parse;
+pub mod reach;
 pub mod render;
 pub mod resolve;
 pub mod sim;

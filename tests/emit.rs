@@ -9,7 +9,6 @@ mod jail_conf_reader;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-use vjc::emit;
 use vjc::model::{Host, Model, rc_name};
 
 /// Every `examples/*.vj`, by file name, in name order.
@@ -42,24 +41,34 @@ fn model(name: &str, source: &str) -> Model {
     checked.model.expect("a model")
 }
 
-/// The outputs this crate's emitters own, by path, as `vjc::compile`
-/// writes them (build.sh aside).
-fn outputs(model: &Model) -> Vec<(String, String)> {
-    let host = &model.hosts[0];
-    let mut files = Vec::new();
-    let mut text = String::new();
-    emit::jail_conf::write(model, host, &mut text).unwrap();
-    files.push(("jail.conf".to_string(), std::mem::take(&mut text)));
-    emit::rc_conf::write(model, host, &mut text).unwrap();
-    files.push(("rc.conf".to_string(), std::mem::take(&mut text)));
-    for jail in &host.jails {
-        emit::jail_rc_conf::write(model, host, jail, &mut text).unwrap();
-        files.push((
-            format!("jails/{}/rc.conf", jail.name),
-            std::mem::take(&mut text),
-        ));
+/// What `vjc::compile` writes for an example, by path, build.sh aside
+/// (it has its own tests). Checks `emit::all`'s file list on the way: the
+/// host's files, one rc.conf per jail, build.sh last and the only
+/// executable one.
+fn outputs(name: &str, source: &str) -> Vec<(String, String)> {
+    let (checked, files) = vjc::compile(name, source);
+    let files = files.unwrap_or_else(|| panic!("{name}: {:#?}", checked.diagnostics));
+    let model = checked.model.expect("a model");
+    let mut expected = vec!["jail.conf".to_string(), "rc.conf".to_string()];
+    for jail in &model.hosts[0].jails {
+        expected.push(format!("jails/{}/rc.conf", jail.name));
+    }
+    expected.push("build.sh".to_string());
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, expected, "{name}");
+    for file in &files {
+        assert_eq!(
+            file.executable,
+            file.path == "build.sh",
+            "{name}: {}",
+            file.path
+        );
     }
     files
+        .into_iter()
+        .filter(|f| f.path != "build.sh")
+        .map(|f| (f.path, f.contents))
+        .collect()
 }
 
 fn file<'a>(files: &'a [(String, String)], path: &str) -> &'a str {
@@ -75,7 +84,7 @@ fn snapshots() {
     settings.bind(|| {
         for (name, source) in examples() {
             let stem = name.trim_end_matches(".vj");
-            for (path, text) in outputs(&model(&name, &source)) {
+            for (path, text) in outputs(&name, &source) {
                 let snap = format!("emit-{stem}-{}", path.replace('/', "-"));
                 insta::assert_snapshot!(snap, text);
             }
@@ -135,8 +144,7 @@ fn vj_tokens(source: &str) -> BTreeSet<&str> {
 #[test]
 fn jails_get_interfaces_the_host_has() {
     for (name, source) in examples() {
-        let model = model(&name, &source);
-        let files = outputs(&model);
+        let files = outputs(&name, &source);
         let jails = jail_conf_reader::read(file(&files, "jail.conf"))
             .unwrap_or_else(|e| panic!("{name}: jail.conf: {e}"));
         let rc = rc_vars(file(&files, "rc.conf"));
@@ -231,7 +239,8 @@ fn assert_reads_back(name: &str, host: &Host, jail_conf: &str) {
 fn jail_conf_reads_back_as_the_model() {
     for (name, source) in examples() {
         let model = model(&name, &source);
-        assert_reads_back(&name, &model.hosts[0], file(&outputs(&model), "jail.conf"));
+        let files = outputs(&name, &source);
+        assert_reads_back(&name, &model.hosts[0], file(&files, "jail.conf"));
     }
 }
 
@@ -247,7 +256,7 @@ jail web {
 }
 "#;
     let model = model("awkward.vj", source);
-    let jail_conf = file(&outputs(&model), "jail.conf").to_string();
+    let jail_conf = file(&outputs("awkward.vj", source), "jail.conf").to_string();
     assert_reads_back("awkward.vj", &model.hosts[0], &jail_conf);
     let web = jail_conf_reader::read_jail(&jail_conf, "web").unwrap();
     assert_eq!(
@@ -270,7 +279,7 @@ fn rc_conf_files_pass_shellcheck() {
     let mut paths = Vec::new();
     for (name, source) in examples() {
         let stem = name.trim_end_matches(".vj");
-        for (path, text) in outputs(&model(&name, &source)) {
+        for (path, text) in outputs(&name, &source) {
             if !path.ends_with("rc.conf") {
                 continue;
             }

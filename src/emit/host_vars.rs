@@ -1,18 +1,19 @@
 //! The host's rc.conf variables, computed once for both places that need
-//! them: the rc.conf fragment (`rc_conf`) prints them, and `build.sh`
-//! merges them into the host's own rc.conf with sysrc(8). Keeping one list
-//! is what makes a host merged by build.sh boot exactly as if the fragment
-//! were its rc.conf.
+//! them: the rc.conf fragment (`rc_conf`) prints them with their comments,
+//! and `build.sh` merges them into the host's own rc.conf with sysrc(8).
+//! Keeping one list is what makes a host merged by build.sh boot exactly as
+//! if the fragment were its rc.conf.
 //!
-//! Order is the fragment's: `cloned_interfaces`; per NIC its `vlans_<nic>`
-//! and the `ifconfig_<nic>` that brings an uplink or a VLAN parent up; per
-//! bridge its rename, its own line (first IPv4 host address inline, then the
-//! `addm`s), its first IPv6 host address, further host addresses as aliases,
-//! then the `ifconfig_` of its epair ends and VLAN members; `jail_enable`;
-//! `jail_list`.
+//! The variables come in the fragment's groups, in its order:
+//! `cloned_interfaces`; per NIC that carries VLANs its `vlans_<nic>` and the
+//! `ifconfig_<nic>` that brings it up; per bridge its rename, its own line
+//! (first IPv4 host address inline, then the `addm`s), its first IPv6 host
+//! address, further host addresses as aliases, then the `ifconfig_` of each
+//! member in `addm` order; a comment-only group for links and NICs that move
+//! into jails whole; `jail_enable` and `jail_list`.
 
-use crate::model::{EndPlace, Host, VlanPlace};
-use std::net::IpAddr;
+use super::rc_conf::{AddrPlan, inet4};
+use crate::model::{Bridge, EndPlace, Host, SegmentKind, VlanPlace};
 
 /// How a host variable is merged into an rc.conf that the host already
 /// has. The fragment prints every kind the same way: `name="value"`.
@@ -40,6 +41,8 @@ pub(crate) struct HostVar {
     pub name: String,
     pub value: String,
     pub kind: VarKind,
+    /// The fragment's comment at the end of the line, if any.
+    pub note: Option<&'static str>,
 }
 
 impl HostVar {
@@ -48,8 +51,30 @@ impl HostVar {
             name: name.into(),
             value: value.into(),
             kind,
+            note: None,
         }
     }
+
+    /// A physical NIC's `ifconfig_<nic>`: the host may configure it already.
+    fn nic(rc_name: &str, mtu: Option<u32>) -> HostVar {
+        HostVar {
+            note: Some("build.sh sets it only where the host has none"),
+            ..HostVar::new(
+                format!("ifconfig_{rc_name}"),
+                up_value(mtu),
+                VarKind::IfUnset,
+            )
+        }
+    }
+}
+
+/// Variables under a heading, as the fragment groups them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Group {
+    /// Comment lines (without `# `) that open the group after a blank line;
+    /// empty for the group that follows the fragment's header directly.
+    pub heading: Vec<String>,
+    pub vars: Vec<HostVar>,
 }
 
 /// `up`, or `mtu N up` for an interface that must carry a bridge's MTU
@@ -61,138 +86,262 @@ pub(crate) fn up_value(mtu: Option<u32>) -> String {
     }
 }
 
-/// Every rc.conf variable the host needs, in the fragment's order. List
-/// variables with no words are left out.
+/// Every rc.conf variable the host needs, in the fragment's order.
 pub(crate) fn host_vars(host: &Host) -> Vec<HostVar> {
-    let mut vars = Vec::new();
-    if !host.cloned.is_empty() {
-        vars.push(HostVar::new(
-            "cloned_interfaces",
-            host.cloned.join(" "),
-            VarKind::List,
-        ));
-    }
-
-    // Physical NICs: network.subr creates `<nic>.<id>` for each numeric
-    // word of vlans_<nic> when it configures the NIC (childif_create), so
-    // the NIC must be configured (at least `up`) on the host.
-    for nic in &host.nics {
-        if nic.moved_to.is_some() {
-            continue;
-        }
-        if !nic.vlan_ids.is_empty() {
-            let ids: Vec<String> = nic.vlan_ids.iter().map(u32::to_string).collect();
-            vars.push(HostVar::new(
-                format!("vlans_{}", nic.rc_name),
-                ids.join(" "),
-                VarKind::List,
-            ));
-        }
-        if nic.uplink_of.is_some() || !nic.vlan_ids.is_empty() {
-            vars.push(HostVar::new(
-                format!("ifconfig_{}", nic.rc_name),
-                up_value(nic.mtu),
-                VarKind::IfUnset,
-            ));
-        }
-    }
-
-    for (bi, bridge) in host.bridges.iter().enumerate() {
-        if bridge.created != bridge.name {
-            // network.subr ifnet_rename: ifconfig_<if>_name.
-            vars.push(HostVar::new(
-                format!("ifconfig_{}_name", bridge.created_rc),
-                bridge.name.clone(),
-                VarKind::Scalar,
-            ));
-        }
-        let first_v4 = bridge
-            .host_addrs
-            .iter()
-            .position(|a| a.net.addr().is_ipv4());
-        let first_v6 = bridge
-            .host_addrs
-            .iter()
-            .position(|a| a.net.addr().is_ipv6());
-        let mut line = Vec::new();
-        if let Some(i) = first_v4 {
-            line.push(format!("inet {}", bridge.host_addrs[i].net));
-        }
-        line.extend(bridge.members.iter().map(|m| format!("addm {m}")));
-        line.push("up".to_string());
-        vars.push(HostVar::new(
-            format!("ifconfig_{}", bridge.name_rc),
-            line.join(" "),
-            VarKind::Scalar,
-        ));
-        if let Some(i) = first_v6 {
-            vars.push(HostVar::new(
-                format!("ifconfig_{}_ipv6", bridge.name_rc),
-                inet6(&bridge.host_addrs[i].net),
-                VarKind::Scalar,
-            ));
-        }
-        // network.subr ifalias_af_common: ifconfig_<if>_aliasN, each
-        // starting with its address family.
-        let aliases = bridge
-            .host_addrs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| Some(*i) != first_v4 && Some(*i) != first_v6);
-        for (k, (_, addr)) in aliases.enumerate() {
-            let value = match addr.net.addr() {
-                IpAddr::V4(_) => format!("inet {}", addr.net),
-                IpAddr::V6(_) => inet6(&addr.net),
-            };
-            vars.push(HostVar::new(
-                format!("ifconfig_{}_alias{k}", bridge.name_rc),
-                value,
-                VarKind::Scalar,
-            ));
-        }
-        // Members, in addm order: the host's epair ends and VLAN
-        // interfaces are vjc's; uplinks are the host's NICs (above).
-        for member in &bridge.members {
-            let end = host
-                .epairs
-                .iter()
-                .map(|e| &e.a)
-                .chain(host.epairs.iter().map(|e| &e.b))
-                .find(|end| end.name == *member && end.place == EndPlace::Bridge(bi));
-            if let Some(end) = end {
-                vars.push(HostVar::new(
-                    format!("ifconfig_{}", end.rc_name),
-                    up_value(end.mtu),
-                    VarKind::Scalar,
-                ));
-                continue;
-            }
-            let vlan = host
-                .vlans
-                .iter()
-                .find(|v| v.name == *member && v.place == VlanPlace::Bridge(bi));
-            if let Some(vlan) = vlan {
-                vars.push(HostVar::new(
-                    format!("ifconfig_{}", vlan.rc_name),
-                    up_value(vlan.mtu),
-                    VarKind::Scalar,
-                ));
-            }
-        }
-    }
-
-    if !host.jails.is_empty() {
-        vars.push(HostVar::new("jail_enable", "YES", VarKind::Shared));
-        let names: Vec<&str> = host.jails.iter().map(|j| j.name.as_str()).collect();
-        vars.push(HostVar::new("jail_list", names.join(" "), VarKind::List));
-    }
-    vars
+    groups(host).into_iter().flat_map(|g| g.vars).collect()
 }
 
-/// `inet6 A prefixlen N`: the form network.subr documents for
-/// ifconfig_<if>_ipv6 (libexec/rc/network.subr, ifconfig_up).
-fn inet6(net: &ipnet::IpNet) -> String {
-    format!("inet6 {} prefixlen {}", net.addr(), net.prefix_len())
+/// The host's variables in the fragment's groups. List variables with no
+/// words are left out, and so is the jails' group of a host without jails:
+/// nothing turns `jail_enable` on for no jails.
+pub(crate) fn groups(host: &Host) -> Vec<Group> {
+    let mut groups = Vec::new();
+    if !host.cloned.is_empty() {
+        let mut cloned = HostVar::new("cloned_interfaces", host.cloned.join(" "), VarKind::List);
+        // network.subr configures interfaces in creation order (`ifconfig
+        // -l`), so an epair listed before its bridge is up, with its MTU,
+        // before the bridge's `addm` runs (libexec/rc/network.subr
+        // `clone_up`).
+        if !host.bridges.is_empty() {
+            cloned.note = Some("members first: they are configured before addm");
+        }
+        groups.push(Group {
+            heading: Vec::new(),
+            vars: vec![cloned],
+        });
+    }
+    groups.extend(vlans(host));
+    for (index, bridge) in host.bridges.iter().enumerate() {
+        groups.push(self::bridge(host, index, bridge));
+    }
+    let moved = moved_whole(host);
+    if !moved.is_empty() {
+        groups.push(Group {
+            heading: moved,
+            vars: Vec::new(),
+        });
+    }
+    if !host.jails.is_empty() {
+        let names: Vec<&str> = host.jails.iter().map(|j| j.name.as_str()).collect();
+        groups.push(Group {
+            heading: vec!["Jails".to_string()],
+            vars: vec![
+                HostVar::new("jail_enable", "YES", VarKind::Shared),
+                HostVar::new("jail_list", names.join(" "), VarKind::List),
+            ],
+        });
+    }
+    groups
+}
+
+/// `vlans_<nic>="100 200"`: network.subr creates `<nic>.<id>` for each
+/// numeric entry when it configures the NIC (`childif_create`), so the NIC
+/// must be configured (at least `up`) on the host; an uplink's line is in
+/// its bridge's group. A NIC that moves into a jail is left to the jail.
+fn vlans(host: &Host) -> Vec<Group> {
+    let mut groups = Vec::new();
+    for (index, nic) in host.nics.iter().enumerate() {
+        if nic.vlan_ids.is_empty() || nic.moved_to.is_some() {
+            continue;
+        }
+        let fates: Vec<String> = host
+            .vlans
+            .iter()
+            .filter(|v| v.parent == index)
+            .map(|v| match v.place {
+                VlanPlace::Bridge(b) => format!("{} on bridge {}", v.name, bridge_name(host, b)),
+                VlanPlace::Jail(j) => format!("{} into jail {}", v.name, jail_name(host, j)),
+                VlanPlace::Unused => format!("{} unused", v.name),
+            })
+            .collect();
+        let heading = if fates.is_empty() {
+            format!("VLANs on {}", nic.name)
+        } else {
+            format!("VLANs on {}: {}", nic.name, fates.join(", "))
+        };
+        let ids: Vec<String> = nic.vlan_ids.iter().map(u32::to_string).collect();
+        let mut vars = vec![HostVar::new(
+            format!("vlans_{}", nic.rc_name),
+            ids.join(" "),
+            VarKind::List,
+        )];
+        if nic.uplink_of.is_none() {
+            vars.push(HostVar::nic(&nic.rc_name, nic.mtu));
+        }
+        groups.push(Group {
+            heading: vec![heading],
+            vars,
+        });
+    }
+    groups
+}
+
+/// One group per bridge: rename, address and members, then the lines that
+/// bring each member up.
+fn bridge(host: &Host, index: usize, bridge: &Bridge) -> Group {
+    let mut notes = Vec::new();
+    if bridge.created != bridge.name {
+        notes.push(format!("created as {}", bridge.created));
+    }
+    if let Some(mtu) = bridge.mtu {
+        notes.push(format!("mtu {mtu}"));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    };
+    let plugged: Vec<String> = bridge
+        .members
+        .iter()
+        .map(|m| member_description(host, index, m))
+        .collect();
+    let plugged = if plugged.is_empty() {
+        "no members".to_string()
+    } else {
+        plugged.join(", ")
+    };
+    let heading = vec![format!("{}{notes}: {plugged}", bridge.name)];
+
+    let mut vars = Vec::new();
+    if bridge.created != bridge.name {
+        // Renamed right after creation; from then on it is configured under
+        // its new name (libexec/rc/network.subr `ifnet_rename`).
+        vars.push(HostVar::new(
+            format!("ifconfig_{}_name", bridge.created_rc),
+            bridge.name.clone(),
+            VarKind::Scalar,
+        ));
+    }
+    let addrs = AddrPlan::new(&bridge.host_addrs);
+    let mut words = Vec::new();
+    if let Some(v4) = addrs.v4 {
+        words.push(inet4(&v4));
+    }
+    words.extend(bridge.members.iter().map(|m| format!("addm {m}")));
+    words.push("up".to_string());
+    vars.push(HostVar::new(
+        format!("ifconfig_{}", bridge.name_rc),
+        words.join(" "),
+        VarKind::Scalar,
+    ));
+    for (name, value) in addrs.rest(&bridge.name_rc) {
+        vars.push(HostVar::new(name, value, VarKind::Scalar));
+    }
+    // The members' own lines, in addm order: the host's epair ends and VLAN
+    // interfaces are vjc's; an uplink is one of the host's NICs.
+    let on_bridge = EndPlace::Bridge(index);
+    for member in &bridge.members {
+        let end = host
+            .epairs
+            .iter()
+            .flat_map(|e| [&e.a, &e.b])
+            .find(|end| end.name == *member && end.place == on_bridge);
+        let vlan = host
+            .vlans
+            .iter()
+            .find(|v| v.name == *member && v.place == VlanPlace::Bridge(index));
+        let nic = host
+            .nics
+            .iter()
+            .find(|n| n.name == *member && n.uplink_of == Some(index));
+        let var = if let Some(end) = end {
+            HostVar::new(
+                format!("ifconfig_{}", end.rc_name),
+                up_value(end.mtu),
+                VarKind::Scalar,
+            )
+        } else if let Some(vlan) = vlan {
+            HostVar::new(
+                format!("ifconfig_{}", vlan.rc_name),
+                up_value(vlan.mtu),
+                VarKind::Scalar,
+            )
+        } else if let Some(nic) = nic {
+            HostVar::nic(&nic.rc_name, nic.mtu)
+        } else {
+            continue;
+        };
+        vars.push(var);
+    }
+    Group { heading, vars }
+}
+
+/// What a bridge member is, for the bridge's heading.
+fn member_description(host: &Host, bridge: usize, member: &str) -> String {
+    for epair in &host.epairs {
+        let other = if epair.a.name == member {
+            &epair.b
+        } else if epair.b.name == member {
+            &epair.a
+        } else {
+            continue;
+        };
+        return match other.place {
+            EndPlace::Jail(j) => format!("{} to jail {}", epair.name, jail_name(host, j)),
+            EndPlace::Bridge(b) => format!("{} to bridge {}", epair.name, bridge_name(host, b)),
+            EndPlace::Unused => epair.name.clone(),
+        };
+    }
+    if host.vlans.iter().any(|v| v.name == member) {
+        return format!("vlan {member}");
+    }
+    if host
+        .nics
+        .iter()
+        .any(|n| n.name == member && n.uplink_of == Some(bridge))
+    {
+        return format!("uplink {member}");
+    }
+    member.to_string()
+}
+
+/// Comments only: epair links between two jails (both ends move; the host
+/// just creates them) and NICs handed to a jail.
+fn moved_whole(host: &Host) -> Vec<String> {
+    let mut notes = Vec::new();
+    for segment in &host.segments {
+        match segment.kind {
+            SegmentKind::Epair(e) => {
+                let Some(epair) = host.epairs.get(e) else {
+                    continue;
+                };
+                let end = |place: EndPlace, name: &str| match place {
+                    EndPlace::Jail(j) => format!("{name} in jail {}", jail_name(host, j)),
+                    EndPlace::Bridge(b) => format!("{name} on bridge {}", bridge_name(host, b)),
+                    EndPlace::Unused => format!("{name} unused"),
+                };
+                notes.push(format!(
+                    "epair {}: {}, {}",
+                    segment.label,
+                    end(epair.a.place, &epair.a.name),
+                    end(epair.b.place, &epair.b.name)
+                ));
+            }
+            SegmentKind::Iface(n) => {
+                let Some(nic) = host.nics.get(n) else {
+                    continue;
+                };
+                if let Some(j) = nic.moved_to {
+                    notes.push(format!(
+                        "{} moves into jail {}",
+                        nic.name,
+                        jail_name(host, j)
+                    ));
+                }
+            }
+            SegmentKind::Bridge(_) | SegmentKind::Vlan(_) => {}
+        }
+    }
+    notes
+}
+
+fn jail_name(host: &Host, index: usize) -> &str {
+    host.jails.get(index).map_or("?", |j| j.name.as_str())
+}
+
+fn bridge_name(host: &Host, index: usize) -> &str {
+    host.bridges.get(index).map_or("?", |b| b.name.as_str())
 }
 
 #[cfg(test)]
@@ -338,7 +487,6 @@ pub(crate) mod tests {
             got,
             vec![
                 ("cloned_interfaces", "epair0 bridge0", List),
-                ("ifconfig_em1", "mtu 9000 up", IfUnset),
                 ("vlans_em2", "5 7", List),
                 ("ifconfig_em2", "up", IfUnset),
                 ("ifconfig_bridge0_name", "lab-a", Scalar),
@@ -348,52 +496,14 @@ pub(crate) mod tests {
                     Scalar
                 ),
                 ("ifconfig_lab_a_ipv6", "inet6 fd00::fe prefixlen 64", Scalar),
-                ("ifconfig_lab_a_alias0", "inet 10.0.0.253/24", Scalar),
+                ("ifconfig_lab_a_alias0", "inet 10.0.0.253/32", Scalar),
                 ("ifconfig_epair0a", "mtu 9000 up", Scalar),
+                ("ifconfig_em1", "mtu 9000 up", IfUnset),
                 ("ifconfig_em2_5", "mtu 9000 up", Scalar),
                 ("jail_enable", "YES", Shared),
                 ("jail_list", "web db", List),
             ]
         );
-    }
-
-    /// The `name="value"` lines of an rc.conf text, comments dropped.
-    fn assignments(text: &str) -> Vec<(String, String)> {
-        let mut vars: Vec<(String, String)> = text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|l| {
-                let l = l.split("\t#").next().unwrap();
-                let (name, value) = l.split_once('=').expect("an assignment");
-                (name.to_string(), value.trim_matches('"').to_string())
-            })
-            .collect();
-        vars.sort();
-        vars
-    }
-
-    /// build.sh merges exactly what the rc.conf fragment says.
-    #[test]
-    fn same_variables_as_the_rc_conf_fragment() {
-        let sample = Model {
-            source_name: "lab.vj".into(),
-            hosts: vec![sample_host()],
-        };
-        for model in [
-            crate::emit::fixtures::seed_bridge(),
-            crate::emit::fixtures::kitchen_sink(),
-            sample,
-        ] {
-            let host = &model.hosts[0];
-            let mut fragment = String::new();
-            crate::emit::rc_conf::write(&model, host, &mut fragment).unwrap();
-            let mut ours: Vec<(String, String)> = host_vars(host)
-                .into_iter()
-                .map(|v| (v.name, v.value))
-                .collect();
-            ours.sort();
-            assert_eq!(assignments(&fragment), ours, "{fragment}");
-        }
     }
 
     #[test]

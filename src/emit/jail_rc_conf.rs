@@ -195,7 +195,7 @@ mod tests {
 ifconfig_epair0b="inet 192.0.2.10/24 mtu 1496"
 ifconfig_epair0b_ipv6="inet6 2001:db8::10 prefixlen 64"
 ifconfig_epair0b_alias0="inet6 2001:db8::11 prefixlen 64"
-ifconfig_epair0b_alias1="inet 192.0.2.11/24"
+ifconfig_epair0b_alias1="inet 192.0.2.11/32"
 # igb0: the host's NIC, moved into this jail
 ifconfig_igb0="inet 203.0.113.5/24"
 # epair2a: epair link to jail gw

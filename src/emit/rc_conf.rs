@@ -9,251 +9,32 @@
 //! into jails whole. Every value is double-quoted and made only of interface
 //! names, addresses and keywords.
 
-use crate::model::{Addr, Bridge, EndPlace, Host, Model, SegmentKind, VlanPlace};
+use super::host_vars::groups;
+use crate::model::{Addr, Host, Model};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::fmt::{self, Write};
 
+/// Prints `host_vars::groups`, the same variables build.sh merges: each
+/// group's heading after a blank line, then `name="value"` lines.
 pub fn write(model: &Model, host: &Host, out: &mut impl Write) -> fmt::Result {
     super::header(model, out)?;
     out.write_str("# The host's side of the jails' network, then the jails to start at boot.\n")?;
-    if !host.cloned.is_empty() {
-        // network.subr configures interfaces in creation order (`ifconfig -l`),
-        // so an epair listed before its bridge is up, with its MTU, before the
-        // bridge's `addm` runs (libexec/rc/network.subr `clone_up`).
-        let why = if host.bridges.is_empty() {
-            ""
-        } else {
-            "\t# members first: they are configured before addm"
-        };
-        writeln!(out, "cloned_interfaces=\"{}\"{why}", host.cloned.join(" "))?;
-    }
-    vlans(host, out)?;
-    for (index, bridge) in host.bridges.iter().enumerate() {
-        self::bridge(host, index, bridge, out)?;
-    }
-    moved_whole(host, out)?;
-    out.write_str("\n# Jails\n")?;
-    out.write_str("jail_enable=\"YES\"\n")?;
-    let names: Vec<&str> = host.jails.iter().map(|j| j.name.as_str()).collect();
-    writeln!(out, "jail_list=\"{}\"", names.join(" "))
-}
-
-/// `vlans_<nic>="100 200"`: network.subr creates `<nic>.<id>` for each
-/// numeric entry (`childif_create`). The parent must be up for its VLANs to
-/// pass traffic.
-fn vlans(host: &Host, out: &mut impl Write) -> fmt::Result {
-    for (index, nic) in host.nics.iter().enumerate() {
-        if nic.vlan_ids.is_empty() {
-            continue;
+    for group in groups(host) {
+        if !group.heading.is_empty() {
+            writeln!(out)?;
         }
-        let fates: Vec<String> = host
-            .vlans
-            .iter()
-            .filter(|v| v.parent == index)
-            .map(|v| match v.place {
-                VlanPlace::Bridge(b) => format!("{} on bridge {}", v.name, bridge_name(host, b)),
-                VlanPlace::Jail(j) => format!("{} into jail {}", v.name, jail_name(host, j)),
-                VlanPlace::Unused => format!("{} unused", v.name),
-            })
-            .collect();
-        writeln!(out)?;
-        if fates.is_empty() {
-            writeln!(out, "# VLANs on {}", nic.name)?;
-        } else {
-            writeln!(out, "# VLANs on {}: {}", nic.name, fates.join(", "))?;
+        for line in &group.heading {
+            writeln!(out, "# {line}")?;
         }
-        let ids: Vec<String> = nic.vlan_ids.iter().map(u32::to_string).collect();
-        writeln!(out, "vlans_{}=\"{}\"", nic.rc_name, ids.join(" "))?;
-        if nic.uplink_of.is_none() {
-            nic_line(&nic.rc_name, nic.mtu, out)?;
+        for var in &group.vars {
+            write!(out, "{}=\"{}\"", var.name, var.value)?;
+            if let Some(note) = var.note {
+                write!(out, "\t# {note}")?;
+            }
+            writeln!(out)?;
         }
     }
     Ok(())
-}
-
-/// One paragraph per bridge: rename, address and members, then the lines
-/// that bring each member up.
-fn bridge(host: &Host, index: usize, bridge: &Bridge, out: &mut impl Write) -> fmt::Result {
-    let mut notes = Vec::new();
-    if bridge.created != bridge.name {
-        notes.push(format!("created as {}", bridge.created));
-    }
-    if let Some(mtu) = bridge.mtu {
-        notes.push(format!("mtu {mtu}"));
-    }
-    let notes = if notes.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", notes.join(", "))
-    };
-    let plugged: Vec<String> = bridge
-        .members
-        .iter()
-        .map(|m| member_description(host, index, m))
-        .collect();
-    let plugged = if plugged.is_empty() {
-        "no members".to_string()
-    } else {
-        plugged.join(", ")
-    };
-    writeln!(out)?;
-    writeln!(out, "# {}{notes}: {plugged}", bridge.name)?;
-
-    if bridge.created != bridge.name {
-        // Renamed right after creation; from then on it is configured under
-        // its new name (libexec/rc/network.subr `ifnet_rename`).
-        writeln!(
-            out,
-            "ifconfig_{}_name=\"{}\"",
-            bridge.created_rc, bridge.name
-        )?;
-    }
-    let addrs = AddrPlan::new(&bridge.host_addrs);
-    let mut words = Vec::new();
-    if let Some(v4) = addrs.v4 {
-        words.push(inet4(&v4));
-    }
-    for member in &bridge.members {
-        words.push(format!("addm {member}"));
-    }
-    words.push("up".to_string());
-    writeln!(out, "ifconfig_{}=\"{}\"", bridge.name_rc, words.join(" "))?;
-    addrs.write_rest(&bridge.name_rc, out)?;
-
-    // The members' own lines, in addm order.
-    let mut lines: Vec<(&str, String)> = Vec::new();
-    for epair in &host.epairs {
-        for end in [&epair.a, &epair.b] {
-            if end.place == EndPlace::Bridge(index) {
-                lines.push((&end.name, up_line(&end.rc_name, end.mtu)));
-            }
-        }
-    }
-    for vlan in &host.vlans {
-        if vlan.place == VlanPlace::Bridge(index) {
-            lines.push((&vlan.name, up_line(&vlan.rc_name, vlan.mtu)));
-        }
-    }
-    for nic in &host.nics {
-        if nic.uplink_of == Some(index) {
-            lines.push((&nic.name, nic_up_line(&nic.rc_name, nic.mtu)));
-        }
-    }
-    let position = |name: &str| {
-        bridge
-            .members
-            .iter()
-            .position(|m| m == name)
-            .unwrap_or(usize::MAX)
-    };
-    lines.sort_by_key(|(name, _)| position(name));
-    for (_, line) in lines {
-        out.write_str(&line)?;
-    }
-    Ok(())
-}
-
-/// What a bridge member is, for the paragraph's comment.
-fn member_description(host: &Host, bridge: usize, member: &str) -> String {
-    for epair in &host.epairs {
-        let other = if epair.a.name == member {
-            &epair.b
-        } else if epair.b.name == member {
-            &epair.a
-        } else {
-            continue;
-        };
-        return match other.place {
-            EndPlace::Jail(j) => format!("{} to jail {}", epair.name, jail_name(host, j)),
-            EndPlace::Bridge(b) => format!("{} to bridge {}", epair.name, bridge_name(host, b)),
-            EndPlace::Unused => epair.name.clone(),
-        };
-    }
-    if host.vlans.iter().any(|v| v.name == member) {
-        return format!("vlan {member}");
-    }
-    if host
-        .nics
-        .iter()
-        .any(|n| n.name == member && n.uplink_of == Some(bridge))
-    {
-        return format!("uplink {member}");
-    }
-    member.to_string()
-}
-
-/// Comments only: epair links between two jails (both ends move; the host
-/// just creates them) and NICs handed to a jail.
-fn moved_whole(host: &Host, out: &mut impl Write) -> fmt::Result {
-    let mut notes = Vec::new();
-    for segment in &host.segments {
-        match segment.kind {
-            SegmentKind::Epair(e) => {
-                let Some(epair) = host.epairs.get(e) else {
-                    continue;
-                };
-                let end = |place: EndPlace, name: &str| match place {
-                    EndPlace::Jail(j) => format!("{name} in jail {}", jail_name(host, j)),
-                    EndPlace::Bridge(b) => format!("{name} on bridge {}", bridge_name(host, b)),
-                    EndPlace::Unused => format!("{name} unused"),
-                };
-                notes.push(format!(
-                    "# epair {}: {}, {}",
-                    segment.label,
-                    end(epair.a.place, &epair.a.name),
-                    end(epair.b.place, &epair.b.name)
-                ));
-            }
-            SegmentKind::Iface(n) => {
-                let Some(nic) = host.nics.get(n) else {
-                    continue;
-                };
-                if let Some(j) = nic.moved_to {
-                    notes.push(format!(
-                        "# {} moves into jail {}",
-                        nic.name,
-                        jail_name(host, j)
-                    ));
-                }
-            }
-            SegmentKind::Bridge(_) | SegmentKind::Vlan(_) => {}
-        }
-    }
-    if !notes.is_empty() {
-        writeln!(out)?;
-        for note in notes {
-            writeln!(out, "{note}")?;
-        }
-    }
-    Ok(())
-}
-
-fn up_line(rc_name: &str, mtu: Option<u32>) -> String {
-    match mtu {
-        Some(mtu) => format!("ifconfig_{rc_name}=\"mtu {mtu} up\"\n"),
-        None => format!("ifconfig_{rc_name}=\"up\"\n"),
-    }
-}
-
-/// A physical NIC's line: the host may configure it already.
-fn nic_up_line(rc_name: &str, mtu: Option<u32>) -> String {
-    let line = up_line(rc_name, mtu);
-    format!(
-        "{}\t# build.sh sets it only where the host has none\n",
-        line.trim_end()
-    )
-}
-
-fn nic_line(rc_name: &str, mtu: Option<u32>, out: &mut impl Write) -> fmt::Result {
-    out.write_str(&nic_up_line(rc_name, mtu))
-}
-
-fn jail_name(host: &Host, index: usize) -> &str {
-    host.jails.get(index).map_or("?", |j| j.name.as_str())
-}
-
-fn bridge_name(host: &Host, index: usize) -> &str {
-    host.bridges.get(index).map_or("?", |b| b.name.as_str())
 }
 
 /// How an interface's addresses spread over rc.conf variables: the first
@@ -274,23 +55,45 @@ impl AddrPlan {
             v6: None,
             aliases: Vec::new(),
         };
+        let mut v4_nets: Vec<Ipv4Net> = Vec::new();
         for addr in addrs {
             match addr.net {
                 IpNet::V4(v4) if plan.v4.is_none() => plan.v4 = Some(v4),
                 IpNet::V6(v6) if plan.v6.is_none() => plan.v6 = Some(v6),
+                // An IPv4 alias inside the network of an address the
+                // interface already has gets netmask /32: one address per
+                // network carries the real netmask (FreeBSD Handbook,
+                // "Virtual Hosts").
+                IpNet::V4(v4) if v4_nets.iter().any(|n| n.contains(&v4.addr())) => {
+                    let host = Ipv4Net::new(v4.addr(), 32).expect("32 is a valid prefix length");
+                    plan.aliases.push(IpNet::V4(host));
+                }
                 net => plan.aliases.push(net),
+            }
+            if let IpNet::V4(v4) = addr.net {
+                v4_nets.push(v4);
             }
         }
         plan
     }
 
-    /// `ifconfig_<if>_ipv6` and the aliases (the caller wrote `ifconfig_<if>`).
-    pub fn write_rest(&self, rc_name: &str, out: &mut impl Write) -> fmt::Result {
+    /// `ifconfig_<if>_ipv6` and the aliases, as (name, value) pairs (the
+    /// caller sets `ifconfig_<if>`).
+    pub fn rest(&self, rc_name: &str) -> Vec<(String, String)> {
+        let mut vars = Vec::new();
         if let Some(v6) = self.v6 {
-            writeln!(out, "ifconfig_{rc_name}_ipv6=\"{}\"", inet6(&v6))?;
+            vars.push((format!("ifconfig_{rc_name}_ipv6"), inet6(&v6)));
         }
         for (n, alias) in self.aliases.iter().enumerate() {
-            writeln!(out, "ifconfig_{rc_name}_alias{n}=\"{}\"", inet(alias))?;
+            vars.push((format!("ifconfig_{rc_name}_alias{n}"), inet(alias)));
+        }
+        vars
+    }
+
+    /// The lines of `rest`.
+    pub fn write_rest(&self, rc_name: &str, out: &mut impl Write) -> fmt::Result {
+        for (name, value) in self.rest(rc_name) {
+            writeln!(out, "{name}=\"{value}\"")?;
         }
         Ok(())
     }
@@ -318,6 +121,42 @@ pub(super) fn inet(net: &IpNet) -> String {
 mod tests {
     use super::*;
     use crate::emit::fixtures;
+
+    #[test]
+    fn an_ipv4_alias_in_a_network_the_interface_has_gets_a_host_netmask() {
+        let addr = |s: &str| Addr {
+            net: s.parse().unwrap(),
+            span: crate::span::Span::default(),
+        };
+        let plan = AddrPlan::new(&[
+            addr("10.0.0.2/24"),
+            addr("fd00::2/64"),
+            addr("10.0.0.3/24"),
+            addr("10.0.1.3/24"),
+            addr("fd00::3/64"),
+        ]);
+        assert_eq!(
+            plan.rest("em0"),
+            [
+                (
+                    "ifconfig_em0_ipv6".to_string(),
+                    "inet6 fd00::2 prefixlen 64".to_string()
+                ),
+                (
+                    "ifconfig_em0_alias0".to_string(),
+                    "inet 10.0.0.3/32".to_string()
+                ),
+                (
+                    "ifconfig_em0_alias1".to_string(),
+                    "inet 10.0.1.3/24".to_string()
+                ),
+                (
+                    "ifconfig_em0_alias2".to_string(),
+                    "inet6 fd00::3 prefixlen 64".to_string()
+                ),
+            ]
+        );
+    }
 
     fn render(model: &Model) -> String {
         let mut s = String::new();
@@ -358,7 +197,7 @@ ifconfig_em0="up"	# build.sh sets it only where the host has none
 ifconfig_bridge0_name="br0"
 ifconfig_br0="inet 192.0.2.1/24 addm epair0a addm epair1a addm em1 addm em0.100 up"
 ifconfig_br0_ipv6="inet6 2001:db8::1 prefixlen 64"
-ifconfig_br0_alias0="inet 192.0.2.2/24"
+ifconfig_br0_alias0="inet 192.0.2.2/32"
 ifconfig_br0_alias1="inet6 2001:db8::2 prefixlen 64"
 ifconfig_epair0a="mtu 1496 up"
 ifconfig_epair1a="mtu 1496 up"
@@ -373,6 +212,20 @@ jail_enable="YES"
 jail_list="web db gw lonely"
 "#;
         assert_eq!(render(&fixtures::kitchen_sink()), expected);
+    }
+
+    /// A host without jails does not turn jail_enable on (nor does build.sh,
+    /// which merges the same variables).
+    #[test]
+    fn no_jails_no_jail_enable() {
+        let mut model = fixtures::seed_bridge();
+        model.hosts[0].jails.clear();
+        let text = render(&model);
+        assert!(
+            !text.contains("jail_") && !text.contains("# Jails"),
+            "{text}"
+        );
+        assert!(text.ends_with("ifconfig_epair2a=\"up\"\n"), "{text}");
     }
 
     #[test]
@@ -392,7 +245,7 @@ jail_list="web db gw lonely"
             s,
             "ifconfig_x_ipv6=\"inet6 fd00::1 prefixlen 64\"\n\
              ifconfig_x_alias0=\"inet6 fd00::2 prefixlen 64\"\n\
-             ifconfig_x_alias1=\"inet 10.0.0.2/8\"\n"
+             ifconfig_x_alias1=\"inet 10.0.0.2/32\"\n"
         );
     }
 }
