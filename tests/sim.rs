@@ -240,9 +240,11 @@ fn a_shared_vlan_through_a_bridge_with_mtu_reaches() {
     let r = sim("tests/fixtures/sim/seed-vlan-shared.vj");
     assert_eq!(r.code, 0, "{}", r.show());
     assert!(r.stdout.ends_with("\n3 passed, 0 failed\n"), "{}", r.show());
+    // The checker cannot prove it: the path goes through the switch.
     assert!(
-        r.stdout
-            .contains("sim: reaches (reply from 192.168.0.2, 2406:b800:beef::2)"),
+        r.stdout.contains(
+            "static: unprovable  sim: reaches (reply from 192.168.0.2, 2406:b800:beef::2)"
+        ),
         "{}",
         r.show()
     );
@@ -269,6 +271,9 @@ fn router_lab_reaches_through_the_forwarding_jail() {
         "{}",
         r.show()
     );
+    for line in verdicts(&r.stdout) {
+        assert!(line.contains("static: holds"), "{line}");
+    }
     assert_clean(&r.prefix());
 }
 
@@ -282,9 +287,23 @@ fn router_lab_without_forwarding_fails() {
     assert!(r.stdout.ends_with("\n0 passed, 2 failed\n"), "{}", r.show());
     for line in verdicts(&r.stdout) {
         assert!(line.starts_with("FAIL"), "{line}");
-        assert!(line.contains("does not reach"), "{line}");
+        assert!(line.contains("static: refuted"), "{line}");
+        assert!(line.contains("sim: does not reach"), "{line}");
     }
+    // The checker's E0801 is printed, and does not stop the simulation.
+    assert!(r.stderr.contains("error[E0801]"), "{}", r.show());
     assert_clean(&r.prefix());
+}
+
+/// The same fixture fails `vjc check` (no root needed).
+#[test]
+fn router_lab_without_forwarding_fails_the_check_too() {
+    let r = run(command(&[
+        "check",
+        "tests/fixtures/sim/router-lab-no-forwarding.vj",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.stderr.matches("error[E0801]").count(), 2, "{}", r.show());
 }
 
 /// Starts `vjc sim FILE` and returns it with its prefix (from its first

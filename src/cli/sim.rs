@@ -30,6 +30,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use vjc::model::Host;
+use vjc::reach::{Reach, Verdict};
 use vjc::render::Format;
 use vjc::sim::{self, Cmd, OnFailure, Plan, Prefix};
 
@@ -537,14 +538,15 @@ fn measure(plan: &Plan) -> Result<Vec<Vec<bool>>, String> {
 
 /// One line per expectation; returns how many failed.
 fn report(host: &Host, plan: &Plan, replies: &[Vec<bool>]) -> usize {
-    let rows: Vec<(bool, String, String, String)> = plan
+    let reach = Reach::new(host);
+    let rows: Vec<(bool, String, &str, String)> = plan
         .expectations
         .iter()
         .zip(replies)
         .map(|(probe, replied)| {
             let held = probe.holds(replied);
             let expect = format!("expect {}", probe.text);
-            let verdict = static_verdict(host, probe.index);
+            let verdict = static_verdict(&reach, host, probe.index);
             (held, expect, verdict, measured(probe, replied))
         })
         .collect();
@@ -561,10 +563,17 @@ fn report(host: &Host, plan: &Plan, replies: &[Vec<bool>]) -> usize {
     rows.iter().filter(|r| !r.0).count()
 }
 
-/// The checker's verdict on expectation `index`.
-// TODO(reach): replace with the verdict of `vjc::reach` once it lands.
-fn static_verdict(_host: &Host, _index: usize) -> String {
-    "?".to_string()
+/// The checker's verdict on expectation `index` (`vjc::reach`, as
+/// `vjc check` decides it).
+fn static_verdict(reach: &Reach, host: &Host, index: usize) -> &'static str {
+    let Some(e) = host.expectations.get(index) else {
+        return "?";
+    };
+    match reach.decide(e).verdict {
+        Verdict::Holds { .. } => "holds",
+        Verdict::Refuted { .. } => "refuted",
+        Verdict::Unprovable { .. } => "unprovable",
+    }
 }
 
 /// `reaches (reply from …)`, `does not reach (no reply from …)`, `partly (…)`.
