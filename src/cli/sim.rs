@@ -268,7 +268,7 @@ fn state_text(source: &str, keep: bool) -> String {
 
 /// The names `ip netns list` prints.
 fn namespaces() -> Result<Vec<String>, String> {
-    let out = run_cmd(&argv(&["ip", "netns", "list"]), IP_TIMEOUT, false)?;
+    let out = run_cmd(&argv(&["ip", "netns", "list"]), IP_TIMEOUT, false).map_err(|e| e.0)?;
     if !out.status.success() {
         return Err(out.stderr);
     }
@@ -294,26 +294,62 @@ struct Output {
     stderr: String,
 }
 
-fn spawn(cmd: &Cmd) -> io::Result<Child> {
+/// Starts a command in its own process group: a Ctrl-C at the terminal
+/// reaches vjc only, which then ends its children itself and still cleans
+/// up. `capture` pipes stdout and stderr; otherwise they go nowhere.
+fn spawn(cmd: &Cmd, capture: bool) -> io::Result<Child> {
     let (program, args) = cmd
         .argv
         .split_first()
         .ok_or_else(|| io::Error::other("empty command"))?;
+    let out = || {
+        if capture {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        }
+    };
     Command::new(program)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group: a Ctrl-C at the terminal reaches vjc,
-        // which then ends its children itself and still cleans up.
+        .stdout(out())
+        .stderr(out())
         .process_group(0)
         .spawn()
 }
 
+/// Why a run stops before its end: a signal, or a message to print.
+#[derive(Debug)]
+struct Stop(String);
+
+impl Stop {
+    fn interrupted() -> Stop {
+        Stop(String::new())
+    }
+
+    fn is_interrupt(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Reads a child's pipe to its end on a thread of its own, so that a full
+/// pipe never blocks the child while we wait for it.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
 /// Runs one command to its end, at most `timeout`; `interruptible` stops
 /// it when a signal came (not during teardown).
-fn run_cmd(cmd: &Cmd, timeout: Duration, interruptible: bool) -> Result<Output, String> {
-    let mut child = spawn(cmd).map_err(|e| format!("cannot run `{cmd}`: {e}"))?;
+fn run_cmd(cmd: &Cmd, timeout: Duration, interruptible: bool) -> Result<Output, Stop> {
+    let mut child = spawn(cmd, true).map_err(|e| Stop(format!("cannot run `{cmd}`: {e}")))?;
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let deadline = Instant::now() + timeout;
     let status = loop {
         match child.try_wait() {
@@ -321,35 +357,30 @@ fn run_cmd(cmd: &Cmd, timeout: Duration, interruptible: bool) -> Result<Output, 
             Ok(None) => {}
             Err(e) => {
                 end(&mut child);
-                return Err(format!("cannot wait for `{cmd}`: {e}"));
+                return Err(Stop(format!("cannot wait for `{cmd}`: {e}")));
             }
         }
         if interruptible && interrupted() {
             end(&mut child);
-            return Err(INTERRUPTED_MESSAGE.to_string());
+            return Err(Stop::interrupted());
         }
         if Instant::now() >= deadline {
             end(&mut child);
-            return Err(format!("`{cmd}` took longer than {}s", timeout.as_secs()));
+            return Err(Stop(format!(
+                "`{cmd}` took longer than {}s",
+                timeout.as_secs()
+            )));
         }
         std::thread::sleep(POLL);
     };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut s) = child.stdout.take() {
-        let _ = s.read_to_string(&mut stdout);
-    }
-    if let Some(mut s) = child.stderr.take() {
-        let _ = s.read_to_string(&mut stderr);
-    }
+    // The child has exited: its pipes close unless it left a grandchild
+    // holding them, which `ip` and `sh -c` here do not.
     Ok(Output {
         status,
-        stdout,
-        stderr: stderr.trim().to_string(),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default().trim().to_string(),
     })
 }
-
-const INTERRUPTED_MESSAGE: &str = "interrupted";
 
 fn end(child: &mut Child) {
     let _ = child.kill();
@@ -410,11 +441,11 @@ fn simulate(stderr: &mut Stderr, run: &Run, host: &Host, plan: &Plan) -> u8 {
             print_total(plan.expectations.len() - failed, failed);
             if failed == 0 { 0 } else { 1 }
         }
-        Err(message) if message == INTERRUPTED_MESSAGE => {
+        Err(stop) if stop.is_interrupt() => {
             stderr.error("interrupted: removing the run's namespaces");
             EXIT_USAGE
         }
-        Err(message) => {
+        Err(Stop(message)) => {
             stderr.error(message);
             stderr.note("removing the run's namespaces");
             EXIT_USAGE
@@ -438,10 +469,10 @@ fn simulate(stderr: &mut Stderr, run: &Run, host: &Host, plan: &Plan) -> u8 {
 }
 
 /// Runs the plan's setup commands in order.
-fn build(stderr: &mut Stderr, plan: &Plan) -> Result<(), String> {
+fn build(stderr: &mut Stderr, plan: &Plan) -> Result<(), Stop> {
     for cmd in plan.setup() {
         if interrupted() {
-            return Err(INTERRUPTED_MESSAGE.to_string());
+            return Err(Stop::interrupted());
         }
         let out = run_cmd(&cmd, IP_TIMEOUT, true)?;
         if out.status.success() {
@@ -449,7 +480,7 @@ fn build(stderr: &mut Stderr, plan: &Plan) -> Result<(), String> {
         }
         match cmd.on_failure {
             OnFailure::Abort => {
-                return Err(format!("`{cmd}` failed: {}", nonempty(&out.stderr)));
+                return Err(Stop(format!("`{cmd}` failed: {}", nonempty(&out.stderr))));
             }
             OnFailure::Warn => stderr.warning(format_args!(
                 "`{cmd}` failed: {}; the jail's rc.d/routing could not add this route either",
@@ -466,7 +497,7 @@ fn nonempty(s: &str) -> &str {
 
 /// Pings every target of every expectation, up to [`PARALLEL_PINGS`] at
 /// once; `replies[e][t]` says whether target `t` of expectation `e` replied.
-fn measure(plan: &Plan) -> Result<Vec<Vec<bool>>, String> {
+fn measure(plan: &Plan) -> Result<Vec<Vec<bool>>, Stop> {
     let mut replies: Vec<Vec<bool>> = plan
         .expectations
         .iter()
@@ -479,25 +510,23 @@ fn measure(plan: &Plan) -> Result<Vec<Vec<bool>>, String> {
         .flat_map(|(e, p)| p.targets.iter().enumerate().map(move |(t, a)| (e, t, *a)))
         .collect();
     queue.reverse();
-    let mut running: Vec<(usize, usize, Child, Instant, String)> = Vec::new();
+    let mut running: Vec<(usize, usize, Child, Instant)> = Vec::new();
     let result = loop {
         if interrupted() {
-            break Err(INTERRUPTED_MESSAGE.to_string());
+            break Err(Stop::interrupted());
         }
         while running.len() < PARALLEL_PINGS {
             let Some((e, t, addr)) = queue.pop() else {
                 break;
             };
             let cmd = plan.ping(plan.expectations[e].from, addr);
-            match spawn(&cmd) {
-                Ok(child) => {
-                    running.push((e, t, child, Instant::now() + PING_TIMEOUT, cmd.to_string()))
-                }
+            match spawn(&cmd, false) {
+                Ok(child) => running.push((e, t, child, Instant::now() + PING_TIMEOUT)),
                 Err(err) => {
-                    for (_, _, child, _, _) in &mut running {
+                    for (_, _, child, _) in &mut running {
                         end(child);
                     }
-                    return Err(format!("cannot run `{cmd}`: {err}"));
+                    return Err(Stop(format!("cannot run `{cmd}`: {err}")));
                 }
             }
         }
@@ -506,7 +535,7 @@ fn measure(plan: &Plan) -> Result<Vec<Vec<bool>>, String> {
         }
         let mut i = 0;
         while i < running.len() {
-            let (e, t, child, deadline, _) = &mut running[i];
+            let (e, t, child, deadline) = &mut running[i];
             let done = match child.try_wait() {
                 // Exit status 0: at least one reply came.
                 Ok(Some(status)) => Some(status.success()),
@@ -530,7 +559,7 @@ fn measure(plan: &Plan) -> Result<Vec<Vec<bool>>, String> {
         }
         std::thread::sleep(POLL);
     };
-    for (_, _, child, _, _) in &mut running {
+    for (_, _, child, _) in &mut running {
         end(child);
     }
     result.map(|()| replies)
@@ -579,7 +608,7 @@ fn static_verdict(reach: &Reach, host: &Host, index: usize) -> &'static str {
 /// `reaches (reply from …)`, `does not reach (no reply from …)`, `partly (…)`.
 fn measured(probe: &sim::Probe, replied: &[bool]) -> String {
     if probe.targets.is_empty() {
-        return "nothing to ping (no address of the target in a family of the source)".to_string();
+        return "nothing to ping (the target has no address in a family the jail has)".to_string();
     }
     let list = |want: bool| {
         probe
@@ -747,11 +776,12 @@ fn take_down(stderr: &mut Stderr, file: &Path) -> u8 {
         let Some(p) = Prefix::new(&prefix) else {
             continue;
         };
-        let owned: Vec<String> = namespaces()
+        let mut owned: Vec<String> = namespaces()
             .unwrap_or_default()
             .into_iter()
             .filter(|n| p.owns(n))
             .collect();
+        owned.sort();
         match teardown(&p, None) {
             Ok(()) => {
                 let _ = fs::remove_file(&path);
