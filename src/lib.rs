@@ -15,6 +15,7 @@ pub mod check;
 pub mod codes;
 pub mod diagnostic;
 pub mod emit;
+pub mod fmt;
 pub mod model;
 pub mod parse;
 pub mod reach;

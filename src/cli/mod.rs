@@ -6,6 +6,7 @@
 //! warnings under `--deny-warnings`), 2 usage or I/O error or an output
 //! path held by a file vjc did not write, 3 reserved for `--check` modes.
 
+mod fmt;
 mod out_dir;
 mod sim;
 
@@ -136,6 +137,9 @@ enum Command {
         #[arg(long, conflicts_with = "code")]
         list: bool,
     },
+    /// Rewrite FILEs in the canonical layout (--check: show the diff, exit 3)
+    #[command(after_help = fmt::AFTER_HELP)]
+    Fmt(fmt::FmtArgs),
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +203,7 @@ pub fn main() -> ExitCode {
             report,
         } => sim::run(&mut stderr, &file, keep, down, &report),
         Command::Explain { code, list } => explain(&mut stderr, code.as_deref(), list),
+        Command::Fmt(args) => fmt::run(&mut stderr, &args),
     };
     let _ = io::stdout().flush();
     ExitCode::from(code)
