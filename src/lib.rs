@@ -21,6 +21,7 @@ pub mod parse;
 pub mod reach;
 pub mod render;
 pub mod resolve;
+pub mod sim;
 pub mod span;
 
 use diagnostic::Diagnostic;
