@@ -4,8 +4,10 @@
 //!
 //! Exit status: 0 fine (warnings allowed), 1 errors in the input (or
 //! warnings under `--deny-warnings`), 2 usage or I/O error or an output
-//! path held by a file vjc did not write, 3 reserved for `--check` modes.
+//! path held by a file vjc did not write, 3 a `--check` mode found a
+//! difference.
 
+mod compile_check;
 mod out_dir;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -40,6 +42,7 @@ Examples:
   vjc compile lab.vj                 Write out/jail.conf, out/rc.conf,
                                      out/jails/<name>/rc.conf and out/build.sh
   vjc compile lab.vj -o /tmp/lab     Write them into /tmp/lab instead
+  vjc compile lab.vj --check         Exit 3 with a diff if out/ is stale
   vjc check lab.vj --deny-warnings --message-format github
                                      In CI: annotate the diff, fail on warnings
   vjc explain E0105                  Explain a diagnostic code
@@ -48,7 +51,8 @@ Examples:
 Exit status:
   0  no errors (warnings allowed)
   1  errors in the input, or warnings with --deny-warnings
-  2  usage or I/O error, or an output path held by a file vjc did not write";
+  2  usage or I/O error, or an output path held by a file vjc did not write
+  3  a --check mode found a difference";
 
 const COMPILE_AFTER_HELP: &str = "\
 vjc replaces or removes only the files it owns in DIR: those listed in
@@ -85,6 +89,10 @@ enum Command {
         /// Overwrite files at output paths that vjc did not write
         #[arg(long)]
         force: bool,
+        /// Write nothing: exit 3 with a diff unless DIR already holds what
+        /// compile would write
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -158,8 +166,9 @@ pub fn main() -> ExitCode {
             file,
             out_dir,
             force,
+            check,
             report,
-        } => run(&mut stderr, &file, &report, Some((&out_dir, force))),
+        } => run(&mut stderr, &file, &report, Some((&out_dir, force, check))),
         Command::Check { file, report } => run(&mut stderr, &file, &report, None),
         Command::Explain { code, list } => explain(&mut stderr, code.as_deref(), list),
     };
@@ -214,8 +223,14 @@ impl Stderr {
     }
 }
 
-/// `check` (`out` is `None`) or `compile`; returns the exit status.
-fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path, bool)>) -> u8 {
+/// `check` (`out` is `None`) or `compile` (`out` is DIR, `--force`,
+/// `--check`); returns the exit status.
+fn run(
+    stderr: &mut Stderr,
+    file: &Path,
+    report: &ReportArgs,
+    out: Option<(&Path, bool, bool)>,
+) -> u8 {
     let name = match source_name(file) {
         Ok(name) => name,
         Err(message) => {
@@ -262,7 +277,7 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         return EXIT_INPUT;
     }
 
-    let Some((dir, force)) = out else {
+    let Some((dir, force, check)) = out else {
         return 0;
     };
     let Some(outputs) = outputs else {
@@ -270,6 +285,9 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         stderr.error("internal error: no outputs although the file has no errors");
         return EXIT_INPUT;
     };
+    if check {
+        return compile_check::run(stderr, file, dir, &outputs, force);
+    }
     match out_dir::write(dir, &outputs, force) {
         Ok(changes) => {
             let mut stdout = io::stdout().lock();
