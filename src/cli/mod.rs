@@ -8,6 +8,7 @@
 //! difference.
 
 mod compile_check;
+mod graph;
 mod out_dir;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -43,6 +44,8 @@ Examples:
                                      out/jails/<name>/rc.conf and out/build.sh
   vjc compile lab.vj -o /tmp/lab     Write them into /tmp/lab instead
   vjc compile lab.vj --check         Exit 3 with a diff if out/ is stale
+  vjc graph lab.vj --format dot | dot -Tsvg > lab.svg
+                                     Draw the topology
   vjc check lab.vj --deny-warnings --message-format github
                                      In CI: annotate the diff, fail on warnings
   vjc explain E0105                  Explain a diagnostic code
@@ -113,6 +116,15 @@ enum Command {
         #[arg(long, conflicts_with = "code")]
         list: bool,
     },
+    /// Print a picture of FILE's topology (Mermaid or Graphviz DOT)
+    Graph {
+        /// The .vj file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// How to draw it
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = graph::GraphFormat::Mermaid)]
+        format: graph::GraphFormat,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +183,7 @@ pub fn main() -> ExitCode {
         } => run(&mut stderr, &file, &report, Some((&out_dir, force, check))),
         Command::Check { file, report } => run(&mut stderr, &file, &report, None),
         Command::Explain { code, list } => explain(&mut stderr, code.as_deref(), list),
+        Command::Graph { file, format } => graph::run(&mut stderr, &file, format),
     };
     let _ = io::stdout().flush();
     ExitCode::from(code)
