@@ -9,6 +9,7 @@
 
 mod compile_check;
 mod graph;
+mod manual;
 mod out_dir;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -125,6 +126,19 @@ enum Command {
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = graph::GraphFormat::Mermaid)]
         format: graph::GraphFormat,
     },
+    /// Print a shell completion script
+    #[command(after_help = manual::COMPLETIONS_AFTER_HELP)]
+    Completions {
+        /// The shell to complete vjc's commands and options in
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: manual::Shell,
+    },
+    /// Print the vjc(1) manual page (roff), or a command's own page
+    Man {
+        /// A command, e.g. compile: print vjc-compile(1)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +198,8 @@ pub fn main() -> ExitCode {
         Command::Check { file, report } => run(&mut stderr, &file, &report, None),
         Command::Explain { code, list } => explain(&mut stderr, code.as_deref(), list),
         Command::Graph { file, format } => graph::run(&mut stderr, &file, format),
+        Command::Completions { shell } => manual::completions(shell),
+        Command::Man { command } => manual::man(&mut stderr, command.as_deref()),
     };
     let _ = io::stdout().flush();
     ExitCode::from(code)
