@@ -35,6 +35,8 @@ static FAMILIES: &[&[CodeInfo]] = &[
     crate::check::release::CODES,
     crate::check::names::CODES,
     crate::check::segments::CODES,
+    crate::check::addresses::CODES,
+    crate::check::routes::CODES,
     crate::check::interfaces::CODES,
     crate::check::mtu::CODES,
     crate::check::expect::CODES,

@@ -10,7 +10,7 @@ use crate::ast::{self, Addr as AstAddr, ItemKind, MemberKind, Setting, WorldMode
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::{Span, Spanned};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub struct Resolved {
     pub model: Option<Model>,
@@ -79,7 +79,11 @@ struct Resolver {
     bridges: Vec<Bridge>,
     epairs: Vec<Epair>,
     vlans: Vec<Vlan>,
-    written_units: Vec<u32>,
+    /// Bridge units no renamed bridge may take: those written `bridgeN`
+    /// anywhere in the file, and those already given out.
+    taken_units: HashSet<u32>,
+    /// No unit below this one is free.
+    next_unit: u32,
 }
 
 struct Settings<'a> {
@@ -107,7 +111,7 @@ impl Resolver {
 
         // Units of bridges written `bridgeN` anywhere in the file are not
         // given to renamed bridges.
-        self.written_units = file
+        self.taken_units = file
             .items
             .iter()
             .filter_map(|item| match &item.kind {
@@ -530,16 +534,13 @@ impl Resolver {
         let created = if bridge_unit(&name).is_some() {
             name
         } else {
-            let taken: Vec<u32> = self
-                .bridges
-                .iter()
-                .filter_map(|br| bridge_unit(&br.created))
-                .collect();
-            let mut n = 0;
-            while taken.contains(&n) || self.written_units.contains(&n) {
-                n += 1;
+            // Units are only ever taken, so the lowest free one never
+            // goes down: one pass over all bridges, not one per bridge.
+            while self.taken_units.contains(&self.next_unit) {
+                self.next_unit += 1;
             }
-            format!("bridge{n}")
+            self.taken_units.insert(self.next_unit);
+            format!("bridge{}", self.next_unit)
         };
         self.bridges[b].created_rc = rc_name(&created);
         self.bridges[b].created = created;

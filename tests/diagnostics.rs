@@ -44,3 +44,36 @@ fn examples_have_no_errors() {
         }
     }
 }
+
+#[test]
+fn silence_turns_a_files_warnings_off_and_leaves_its_errors() {
+    let seed_vlan = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seed-vlan.vj"),
+    )
+    .unwrap();
+    let loud = vjc::check("seed-vlan.vj", &seed_vlan);
+    assert!(loud.diagnostics.iter().any(|d| d.code == "W0506"));
+    let quiet = vjc::check("seed-vlan.vj", &format!("silence W0506\n{seed_vlan}"));
+    assert!(quiet.diagnostics.is_empty(), "{:#?}", quiet.diagnostics);
+    let error = vjc::check("t.vj", "silence W0506\nfreebsd 9.0");
+    let codes: Vec<&str> = error.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0102"]);
+}
+
+#[test]
+fn diagnostics_come_in_source_order() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors/several.vj"),
+    )
+    .unwrap();
+    let checked = vjc::check("several.vj", &source);
+    let starts: Vec<usize> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.primary.span.start)
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+    assert!(checked.diagnostics.len() >= 5);
+}

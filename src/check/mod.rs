@@ -10,11 +10,13 @@ use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
 
+pub mod addresses;
 pub mod expect;
 pub mod interfaces;
 pub mod mtu;
 pub mod names;
 pub mod release;
+pub mod routes;
 pub mod segments;
 
 /// Every rule. Diagnostics come back unsorted.
@@ -23,6 +25,8 @@ pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
     release::check(file, model, &mut out);
     names::check(file, model, &mut out);
     segments::check(file, model, &mut out);
+    addresses::check(file, model, &mut out);
+    routes::check(file, model, &mut out);
     interfaces::check(file, model, &mut out);
     mtu::check(file, model, &mut out);
     expect::check(file, model, &mut out);

@@ -15,7 +15,7 @@ mod out_dir;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{
-    Color, ColorChoice, ColorSpec, StandardStream, StandardStreamLock, WriteColor,
+    BufferWriter, Color, ColorChoice, ColorSpec, StandardStream, StandardStreamLock, WriteColor,
 };
 use codespan_reporting::term::{self, Config};
 use std::io::{self, IsTerminal, Read, Write};
@@ -209,6 +209,7 @@ pub fn main() -> ExitCode {
 /// do not say otherwise: termcolor's `Auto`).
 struct Stderr {
     stream: StandardStream,
+    choice: ColorChoice,
 }
 
 impl Stderr {
@@ -220,6 +221,7 @@ impl Stderr {
         };
         Stderr {
             stream: StandardStream::stderr(choice),
+            choice,
         }
     }
 
@@ -443,18 +445,22 @@ fn emit(
         Format::Human => {
             let file = SimpleFile::new(name, source);
             let config = Config::default();
-            let mut lock = stderr.lock();
+            // Rendered into one buffer and written at once: a file with
+            // thousands of diagnostics must not cost thousands of writes.
+            let writer = BufferWriter::stderr(stderr.choice);
+            let mut buffer = writer.buffer();
             for d in diagnostics {
                 let mut cd = render::to_codespan(d);
                 if !labelled {
                     cd.labels.clear();
                 }
-                if term::emit_to_write_style(&mut lock, &config, &file, &cd).is_err() {
+                if term::emit_to_write_style(&mut buffer, &config, &file, &cd).is_err() {
                     // A span outside the source (a library bug): the
                     // message without its snippet.
-                    let _ = writeln!(lock, "{}[{}]: {}", severity(d), d.code, d.message);
+                    let _ = writeln!(buffer, "{}[{}]: {}", severity(d), d.code, d.message);
                 }
             }
+            let _ = writer.print(&buffer);
             return;
         }
         Format::Json => render::json(name, source, diagnostics),
