@@ -150,3 +150,41 @@ fn the_readmes_picture_is_up_to_date() {
         assert_eq!(svg_texts(&fresh), svg_texts(&committed), "{hint}");
     }
 }
+
+/// Graphviz reads every DOT rendering without a word on stderr.
+#[test]
+fn graphviz_reads_every_dot_rendering() {
+    if std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: Graphviz's dot is not installed (.ci/run installs it)");
+        return;
+    }
+    for path in sources() {
+        let text = vjc::emit::graph::dot(&model(&path));
+        let mut child = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", path.display());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "{}",
+            path.display()
+        );
+    }
+}
