@@ -15,11 +15,13 @@ pub mod check;
 pub mod codes;
 pub mod diagnostic;
 pub mod emit;
+pub mod fmt;
 pub mod model;
 pub mod parse;
 pub mod reach;
 pub mod render;
 pub mod resolve;
+pub mod sim;
 pub mod span;
 
 use diagnostic::Diagnostic;

@@ -196,11 +196,29 @@ pub struct Bridge {
     pub name_rc: String,
     pub mtu: Option<u32>,
     /// Member interfaces in `addm` order.
-    pub members: Vec<String>,
+    pub members: Vec<BridgeMember>,
     pub host_addrs: Vec<Addr>,
     /// Index into `Host::segments`.
     pub segment: usize,
     pub span: Span,
+}
+
+/// One `addm` of a bridge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeMember {
+    /// The interface's name (`epair0a`, `em0.100`, `em1`).
+    pub name: String,
+    pub iface: MemberIface,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberIface {
+    /// The `a` end of this epair (index into `Host::epairs`).
+    EpairA(usize),
+    /// This VLAN interface (index into `Host::vlans`).
+    Vlan(usize),
+    /// This NIC, an uplink (index into `Host::nics`).
+    Nic(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

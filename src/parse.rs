@@ -52,6 +52,24 @@ fn span(pair: &Pair<Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
+/// The span of a statement, member, property or kernel line: from its
+/// first token to its last. pest's own span for a rule that ends in an
+/// optional or repeated part (`jail a`, `host ADDR+`, `param d`,
+/// `options X`) also covers the blanks and the comment it skipped while
+/// looking for one more, which would make a trailing comment part of the
+/// node instead of trivia after it.
+fn node_span(pair: &Pair<Rule>) -> Span {
+    let s = span(pair);
+    let end = pair
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::COMMENT)
+        .map(|p| p.as_span().end())
+        .max()
+        .unwrap_or(s.end);
+    Span::new(s.start, end)
+}
+
 fn comment(pair: Pair<Rule>) -> Comment {
     Comment {
         text: pair.as_str()[1..].to_string(),
@@ -108,7 +126,7 @@ fn text(pair: &Pair<Rule>) -> Spanned<String> {
 }
 
 fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
-    let item_span = span(&pair);
+    let item_span = node_span(&pair);
     let rule = pair.as_rule();
     let c = children(pair, comments);
     let kind = match rule {
@@ -129,7 +147,7 @@ fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
             let ident = text(&it.next().expect("kernel has a name"));
             let mut lines = Vec::new();
             for line in it {
-                let line_span = span(&line);
+                let line_span = node_span(&line);
                 let mut parts = children(line, comments).into_iter();
                 let directive = text(&parts.next().expect("kernel line has a directive"));
                 lines.push(KernelLine {
@@ -214,7 +232,7 @@ fn vlan_ref(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<VlanRef> {
 }
 
 fn member(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Member> {
-    let s = span(&pair);
+    let s = node_span(&pair);
     let rule = pair.as_rule();
     let c = children(pair, comments);
     let kind = match rule {
@@ -247,7 +265,7 @@ fn jail_block(c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<JailBlo
     let name = text(&it.next().expect("jail block has a name"));
     let mut props = Vec::new();
     for p in it {
-        let s = span(&p);
+        let s = node_span(&p);
         let rule = p.as_rule();
         let c = children(p, comments);
         let kind = match rule {

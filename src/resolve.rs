@@ -375,7 +375,10 @@ impl Resolver {
                             let e = self.new_epair(EndPlace::Bridge(b), EndPlace::Jail(jail), mtu);
                             let (a, bname) =
                                 (self.epairs[e].a.name.clone(), self.epairs[e].b.name.clone());
-                            self.bridges[b].members.push(a);
+                            self.bridges[b].members.push(BridgeMember {
+                                name: a,
+                                iface: MemberIface::EpairA(e),
+                            });
                             self.attach(jail, index, bname, addrs, mtu, m.span);
                         }
                         MemberKind::Host { addrs } => {
@@ -388,8 +391,11 @@ impl Resolver {
                             match vlan_spec(ifname) {
                                 Some(v) => {
                                     let vi = self.vlan(&v, VlanPlace::Bridge(b), mtu);
-                                    let n = self.vlans[vi].name.clone();
-                                    self.bridges[b].members.push(n);
+                                    let name = self.vlans[vi].name.clone();
+                                    self.bridges[b].members.push(BridgeMember {
+                                        name,
+                                        iface: MemberIface::Vlan(vi),
+                                    });
                                 }
                                 None => {
                                     let n = self.nic(ifname);
@@ -403,15 +409,21 @@ impl Resolver {
                                         nic.mtu = mtu;
                                     }
                                     let name = nic.name.clone();
-                                    self.bridges[b].members.push(name);
+                                    self.bridges[b].members.push(BridgeMember {
+                                        name,
+                                        iface: MemberIface::Nic(n),
+                                    });
                                 }
                             }
                         }
                         MemberKind::Vlan(v) => {
                             self.segments[index].leaves_host = true;
                             let vi = self.vlan(&VlanSpec::from(v), VlanPlace::Bridge(b), mtu);
-                            let n = self.vlans[vi].name.clone();
-                            self.bridges[b].members.push(n);
+                            let name = self.vlans[vi].name.clone();
+                            self.bridges[b].members.push(BridgeMember {
+                                name,
+                                iface: MemberIface::Vlan(vi),
+                            });
                         }
                     }
                 }

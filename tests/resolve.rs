@@ -51,7 +51,12 @@ fn epairs_are_numbered_in_source_order_of_attachments() {
     assert_eq!(names("a"), ["epair0b", "epair2a"]);
     assert_eq!(names("b"), ["epair1b"]);
     assert_eq!(names("c"), ["epair2b", "epair3b"]);
-    assert_eq!(h.bridges[0].members, ["epair0a", "epair1a"]);
+    let members: Vec<&str> = h.bridges[0]
+        .members
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(members, ["epair0a", "epair1a"]);
     let order: Vec<&str> = h.jails.iter().map(|j| j.name.as_str()).collect();
     assert_eq!(order, ["a", "b", "c"]);
 }

@@ -419,7 +419,7 @@ pub(crate) fn l2_segments(host: &Host) -> Vec<usize> {
             SegmentKind::Bridge(b) => host
                 .bridges
                 .get(b)
-                .map(|b| b.members.iter().map(String::as_str).collect())
+                .map(|b| b.members.iter().map(|m| m.name.as_str()).collect())
                 .unwrap_or_default(),
             SegmentKind::Vlan(v) => host
                 .vlans

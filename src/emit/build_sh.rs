@@ -981,7 +981,7 @@ if [ -n "$vars_now" ]; then put vjc_variables "$vars_now"; else drop vjc_variabl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::host_vars::tests::sample_host;
+    use crate::emit::fixtures::sample_host;
 
     fn script(host: &Host) -> String {
         let model = Model {

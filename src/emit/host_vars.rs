@@ -13,7 +13,7 @@
 //! into jails whole; `jail_enable` and `jail_list`.
 
 use super::rc_conf::{AddrPlan, inet4};
-use crate::model::{Bridge, EndPlace, Host, SegmentKind, VlanPlace};
+use crate::model::{Bridge, BridgeMember, EndPlace, Host, MemberIface, SegmentKind, VlanPlace};
 
 /// How a host variable is merged into an rc.conf that the host already
 /// has. The fragment prints every kind the same way: `name="value"`.
@@ -111,8 +111,8 @@ pub(crate) fn groups(host: &Host) -> Vec<Group> {
         });
     }
     groups.extend(vlans(host));
-    for (index, bridge) in host.bridges.iter().enumerate() {
-        groups.push(self::bridge(host, index, bridge));
+    for bridge in &host.bridges {
+        groups.push(self::bridge(host, bridge));
     }
     let moved = moved_whole(host);
     if !moved.is_empty() {
@@ -178,7 +178,7 @@ fn vlans(host: &Host) -> Vec<Group> {
 
 /// One group per bridge: rename, address and members, then the lines that
 /// bring each member up.
-fn bridge(host: &Host, index: usize, bridge: &Bridge) -> Group {
+fn bridge(host: &Host, bridge: &Bridge) -> Group {
     let mut notes = Vec::new();
     if bridge.created != bridge.name {
         notes.push(format!("created as {}", bridge.created));
@@ -194,7 +194,7 @@ fn bridge(host: &Host, index: usize, bridge: &Bridge) -> Group {
     let plugged: Vec<String> = bridge
         .members
         .iter()
-        .map(|m| member_description(host, index, m))
+        .map(|m| member_description(host, m))
         .collect();
     let plugged = if plugged.is_empty() {
         "no members".to_string()
@@ -218,7 +218,7 @@ fn bridge(host: &Host, index: usize, bridge: &Bridge) -> Group {
     if let Some(v4) = addrs.v4 {
         words.push(inet4(&v4));
     }
-    words.extend(bridge.members.iter().map(|m| format!("addm {m}")));
+    words.extend(bridge.members.iter().map(|m| format!("addm {}", m.name)));
     words.push("up".to_string());
     vars.push(HostVar::new(
         format!("ifconfig_{}", bridge.name_rc),
@@ -230,70 +230,49 @@ fn bridge(host: &Host, index: usize, bridge: &Bridge) -> Group {
     }
     // The members' own lines, in addm order: the host's epair ends and VLAN
     // interfaces are vjc's; an uplink is one of the host's NICs.
-    let on_bridge = EndPlace::Bridge(index);
     for member in &bridge.members {
-        let end = host
-            .epairs
-            .iter()
-            .flat_map(|e| [&e.a, &e.b])
-            .find(|end| end.name == *member && end.place == on_bridge);
-        let vlan = host
-            .vlans
-            .iter()
-            .find(|v| v.name == *member && v.place == VlanPlace::Bridge(index));
-        let nic = host
-            .nics
-            .iter()
-            .find(|n| n.name == *member && n.uplink_of == Some(index));
-        let var = if let Some(end) = end {
-            HostVar::new(
-                format!("ifconfig_{}", end.rc_name),
-                up_value(end.mtu),
-                VarKind::Scalar,
-            )
-        } else if let Some(vlan) = vlan {
-            HostVar::new(
-                format!("ifconfig_{}", vlan.rc_name),
-                up_value(vlan.mtu),
-                VarKind::Scalar,
-            )
-        } else if let Some(nic) = nic {
-            HostVar::nic(&nic.rc_name, nic.mtu)
-        } else {
-            continue;
+        let var = match member.iface {
+            MemberIface::EpairA(e) => host.epairs.get(e).map(|e| {
+                HostVar::new(
+                    format!("ifconfig_{}", e.a.rc_name),
+                    up_value(e.a.mtu),
+                    VarKind::Scalar,
+                )
+            }),
+            MemberIface::Vlan(v) => host.vlans.get(v).map(|v| {
+                HostVar::new(
+                    format!("ifconfig_{}", v.rc_name),
+                    up_value(v.mtu),
+                    VarKind::Scalar,
+                )
+            }),
+            // A NIC moved into a jail is the jail's (the checker reports one
+            // that is also an uplink).
+            MemberIface::Nic(n) => host
+                .nics
+                .get(n)
+                .filter(|n| n.moved_to.is_none())
+                .map(|n| HostVar::nic(&n.rc_name, n.mtu)),
         };
-        vars.push(var);
+        vars.extend(var);
     }
     Group { heading, vars }
 }
 
 /// What a bridge member is, for the bridge's heading.
-fn member_description(host: &Host, bridge: usize, member: &str) -> String {
-    for epair in &host.epairs {
-        let other = if epair.a.name == member {
-            &epair.b
-        } else if epair.b.name == member {
-            &epair.a
-        } else {
-            continue;
-        };
-        return match other.place {
-            EndPlace::Jail(j) => format!("{} to jail {}", epair.name, jail_name(host, j)),
-            EndPlace::Bridge(b) => format!("{} to bridge {}", epair.name, bridge_name(host, b)),
-            EndPlace::Unused => epair.name.clone(),
-        };
+fn member_description(host: &Host, member: &BridgeMember) -> String {
+    match member.iface {
+        MemberIface::EpairA(e) => match host.epairs.get(e) {
+            Some(epair) => match epair.b.place {
+                EndPlace::Jail(j) => format!("{} to jail {}", epair.name, jail_name(host, j)),
+                EndPlace::Bridge(b) => format!("{} to bridge {}", epair.name, bridge_name(host, b)),
+                EndPlace::Unused => epair.name.clone(),
+            },
+            None => member.name.clone(),
+        },
+        MemberIface::Vlan(_) => format!("vlan {}", member.name),
+        MemberIface::Nic(_) => format!("uplink {}", member.name),
     }
-    if host.vlans.iter().any(|v| v.name == member) {
-        return format!("vlan {member}");
-    }
-    if host
-        .nics
-        .iter()
-        .any(|n| n.name == member && n.uplink_of == Some(bridge))
-    {
-        return format!("uplink {member}");
-    }
-    member.to_string()
 }
 
 /// Comments only: epair links between two jails (both ends move; the host
@@ -347,133 +326,7 @@ fn bridge_name(host: &Host, index: usize) -> &str {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::ast::{Release, WorldMode};
-    use crate::model::*;
-    use crate::span::Span;
-
-    fn addr(s: &str) -> Addr {
-        Addr {
-            net: s.parse().unwrap(),
-            span: Span::default(),
-        }
-    }
-
-    fn jail(name: &str, path: &str) -> Jail {
-        Jail {
-            name: name.into(),
-            span: Span::default(),
-            hostname: name.into(),
-            path: path.into(),
-            path_span: Span::default(),
-            interfaces: Vec::new(),
-            routes: Vec::new(),
-            forwarding: false,
-            services: Vec::new(),
-            params: Vec::new(),
-        }
-    }
-
-    fn end(name: &str, place: EndPlace, mtu: Option<u32>) -> EpairEnd {
-        EpairEnd {
-            name: name.into(),
-            rc_name: name.into(),
-            place,
-            mtu,
-        }
-    }
-
-    /// By hand: `bridge lab-a mtu 9000 < jail web …; host 10.0.0.254/24
-    /// fd00::fe/64 10.0.0.253/24; uplink em1; vlan 5 on em2 >` and
-    /// `vlan 7 on em2 < jail db … >`, target 15.0.
-    pub(crate) fn sample_host() -> Host {
-        Host {
-            target: Target {
-                release: Release {
-                    major: 15,
-                    minor: 0,
-                },
-                arch: "amd64".into(),
-                machine_arch: "amd64".into(),
-                facts: ReleaseFacts {
-                    devfs_ruleset: 5,
-                    vimage_in_generic: true,
-                    bridge_refuses_addressed_members: true,
-                },
-            },
-            src: "/usr/src".into(),
-            world: WorldMode::Source,
-            kernel: None,
-            jails: vec![
-                jail("web", "/usr/local/jails/web"),
-                jail("db", "/usr/local/jails/db"),
-            ],
-            segments: Vec::new(),
-            bridges: vec![Bridge {
-                name: "lab-a".into(),
-                created: "bridge0".into(),
-                created_rc: "bridge0".into(),
-                name_rc: "lab_a".into(),
-                mtu: Some(9000),
-                members: vec!["epair0a".into(), "em1".into(), "em2.5".into()],
-                host_addrs: vec![
-                    addr("10.0.0.254/24"),
-                    addr("fd00::fe/64"),
-                    addr("10.0.0.253/24"),
-                ],
-                segment: 0,
-                span: Span::default(),
-            }],
-            epairs: vec![Epair {
-                name: "epair0".into(),
-                a: end("epair0a", EndPlace::Bridge(0), Some(9000)),
-                b: end("epair0b", EndPlace::Jail(0), Some(9000)),
-            }],
-            vlans: vec![
-                Vlan {
-                    name: "em2.5".into(),
-                    rc_name: "em2_5".into(),
-                    id: 5,
-                    parent: 1,
-                    place: VlanPlace::Bridge(0),
-                    mtu: Some(9000),
-                    span: Span::default(),
-                },
-                Vlan {
-                    name: "em2.7".into(),
-                    rc_name: "em2_7".into(),
-                    id: 7,
-                    parent: 1,
-                    place: VlanPlace::Jail(1),
-                    mtu: None,
-                    span: Span::default(),
-                },
-            ],
-            nics: vec![
-                Nic {
-                    name: "em1".into(),
-                    rc_name: "em1".into(),
-                    uplink_of: Some(0),
-                    mtu: Some(9000),
-                    vlan_ids: Vec::new(),
-                    moved_to: None,
-                    uses: Vec::new(),
-                    span: Span::default(),
-                },
-                Nic {
-                    name: "em2".into(),
-                    rc_name: "em2".into(),
-                    uplink_of: None,
-                    mtu: None,
-                    vlan_ids: vec![5, 7],
-                    moved_to: None,
-                    uses: Vec::new(),
-                    span: Span::default(),
-                },
-            ],
-            cloned: vec!["epair0".into(), "bridge0".into()],
-            expectations: Vec::new(),
-        }
-    }
+    use crate::emit::fixtures::sample_host;
 
     #[test]
     fn fragment_shapes_in_order() {

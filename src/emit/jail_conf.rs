@@ -194,7 +194,7 @@ web {
 	exec.prestop += "/sbin/ifconfig igb0 -vnet web";
 	exec.prestop += "/sbin/ifconfig epair2a -vnet web";
 	allow.sysvipc;
-	exec.poststart += "logger \"\$name is up\"", "touch /var/run/web\011up";
+	exec.poststart += "logger \"\$name is up\"", "touch /var/run/web up";
 	children.max = "0";
 	"odd name" = "a\\b";
 }
