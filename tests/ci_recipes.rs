@@ -5,10 +5,6 @@
 //! the GitHub Actions workflow by running its steps' scripts with bash as
 //! the runner does. Each passes on the fixture and fails once a .vj file
 //! changes.
-//!
-//! TODO(fmt): while `vjc fmt` is not built (it is another branch's), the
-//! recipes' fmt step runs against a stand-in that passes; once it lands the
-//! real one runs, unchanged.
 
 #[path = "support/bin.rs"]
 mod bin;
@@ -46,38 +42,6 @@ fn the_fixture_outputs_are_current() {
     }
 }
 
-/// Whether the built vjc has `fmt` yet.
-fn has_fmt() -> bool {
-    bin::vjc(Path::new("."), &["fmt", "--help"]).code == 0
-}
-
-/// A directory to put first on PATH, holding `vjc`: the built binary, or
-/// (TODO(fmt)) a wrapper around it whose `fmt` passes until fmt lands.
-fn vjc_on_path(tmp: &Path) -> PathBuf {
-    let real = PathBuf::from(env!("CARGO_BIN_EXE_vjc"));
-    if has_fmt() {
-        return real.parent().unwrap().to_path_buf();
-    }
-    eprintln!("TODO(fmt): vjc fmt is not built yet: the recipes' fmt step is skipped");
-    let dir = tmp.join("bin");
-    fs::create_dir_all(&dir).unwrap();
-    let shim = dir.join("vjc");
-    fs::write(
-        &shim,
-        format!(
-            "#!/bin/sh\n\
-             # TODO(fmt): remove once vjc fmt is merged.\n\
-             if [ \"${{1:-}}\" = fmt ]; then exit 0; fi\n\
-             exec '{}' \"$@\"\n",
-            real.display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&shim, fs::Permissions::from_mode(0o755)).unwrap();
-    dir
-}
-
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -105,7 +69,7 @@ impl Repo {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("ops");
         copy_tree(&fixture(), &dir);
-        let bin = vjc_on_path(tmp.path());
+        let bin = Path::new(env!("CARGO_BIN_EXE_vjc")).parent().unwrap();
         let path = format!(
             "{}:{}",
             bin.display(),
@@ -280,10 +244,6 @@ fn the_pre_commit_hook_refuses_a_warning() {
 
 #[test]
 fn the_pre_commit_hook_refuses_an_unformatted_file() {
-    if !has_fmt() {
-        eprintln!("TODO(fmt): skipped until vjc fmt is merged");
-        return;
-    }
     let repo = Repo::new();
     repo.install_hook();
     // Same topology, other layout: only fmt objects.
