@@ -4,9 +4,13 @@
 //!
 //! Exit status: 0 fine (warnings allowed), 1 errors in the input (or
 //! warnings under `--deny-warnings`), 2 usage or I/O error or an output
-//! path held by a file vjc did not write, 3 reserved for `--check` modes.
+//! path held by a file vjc did not write, 3 a `--check` mode found a
+//! difference.
 
+mod compile_check;
 mod fmt;
+mod graph;
+mod manual;
 mod out_dir;
 mod sim;
 
@@ -42,6 +46,9 @@ Examples:
   vjc compile lab.vj                 Write out/jail.conf, out/rc.conf,
                                      out/jails/<name>/rc.conf and out/build.sh
   vjc compile lab.vj -o /tmp/lab     Write them into /tmp/lab instead
+  vjc compile lab.vj --check         Exit 3 with a diff if out/ is stale
+  vjc graph lab.vj --format dot | dot -Tsvg > lab.svg
+                                     Draw the topology
   vjc check lab.vj --deny-warnings --message-format github
                                      In CI: annotate the diff, fail on warnings
   vjc sim lab.vj                     Build lab.vj's network in Linux network
@@ -55,7 +62,8 @@ Exit status:
   1  errors in the input, or warnings with --deny-warnings; for sim, an
      expectation did not hold
   2  usage or I/O error, or an output path held by a file vjc did not write;
-     for sim, not root, no ip/ping, a command failed, or interrupted";
+     for sim, not root, no ip/ping, a command failed, or interrupted
+  3  a --check mode found a difference";
 
 const COMPILE_AFTER_HELP: &str = "\
 vjc replaces or removes only the files it owns in DIR: those listed in
@@ -102,6 +110,10 @@ enum Command {
         /// Overwrite files at output paths that vjc did not write
         #[arg(long)]
         force: bool,
+        /// Write nothing: exit 3 with a diff unless DIR already holds what
+        /// compile would write
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -136,6 +148,28 @@ enum Command {
         /// List every code with its one-line summary
         #[arg(long, conflicts_with = "code")]
         list: bool,
+    },
+    /// Print a picture of FILE's topology (Mermaid or Graphviz DOT)
+    Graph {
+        /// The .vj file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// How to draw it
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = graph::GraphFormat::Mermaid)]
+        format: graph::GraphFormat,
+    },
+    /// Print a shell completion script
+    #[command(after_help = manual::COMPLETIONS_AFTER_HELP)]
+    Completions {
+        /// The shell to complete vjc's commands and options in
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: manual::Shell,
+    },
+    /// Print the vjc(1) manual page (roff), or a command's own page
+    Man {
+        /// A command, e.g. compile: print vjc-compile(1)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
     /// Rewrite FILEs in the canonical layout (--check: show the diff, exit 3)
     #[command(after_help = fmt::AFTER_HELP)]
@@ -193,8 +227,9 @@ pub fn main() -> ExitCode {
             file,
             out_dir,
             force,
+            check,
             report,
-        } => run(&mut stderr, &file, &report, Some((&out_dir, force))),
+        } => run(&mut stderr, &file, &report, Some((&out_dir, force, check))),
         Command::Check { file, report } => run(&mut stderr, &file, &report, None),
         Command::Sim {
             file,
@@ -203,6 +238,9 @@ pub fn main() -> ExitCode {
             report,
         } => sim::run(&mut stderr, &file, keep, down, &report),
         Command::Explain { code, list } => explain(&mut stderr, code.as_deref(), list),
+        Command::Graph { file, format } => graph::run(&mut stderr, &file, format),
+        Command::Completions { shell } => manual::completions(shell),
+        Command::Man { command } => manual::man(&mut stderr, command.as_deref()),
         Command::Fmt(args) => fmt::run(&mut stderr, &args),
     };
     let _ = io::stdout().flush();
@@ -258,8 +296,14 @@ impl Stderr {
     }
 }
 
-/// `check` (`out` is `None`) or `compile`; returns the exit status.
-fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path, bool)>) -> u8 {
+/// `check` (`out` is `None`) or `compile` (`out` is DIR, `--force`,
+/// `--check`); returns the exit status.
+fn run(
+    stderr: &mut Stderr,
+    file: &Path,
+    report: &ReportArgs,
+    out: Option<(&Path, bool, bool)>,
+) -> u8 {
     let name = match source_name(file) {
         Ok(name) => name,
         Err(message) => {
@@ -306,7 +350,7 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         return EXIT_INPUT;
     }
 
-    let Some((dir, force)) = out else {
+    let Some((dir, force, check)) = out else {
         return 0;
     };
     let Some(outputs) = outputs else {
@@ -314,6 +358,9 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         stderr.error("internal error: no outputs although the file has no errors");
         return EXIT_INPUT;
     };
+    if check {
+        return compile_check::run(stderr, file, dir, &outputs, force);
+    }
     match out_dir::write(dir, &outputs, force) {
         Ok(changes) => {
             let mut stdout = io::stdout().lock();
