@@ -2,7 +2,7 @@
 //! topology (`vjc::emit::graph`) on stdout. A file with errors gets its
 //! diagnostics instead, and exit 1; warnings are `vjc check`'s business.
 
-use super::{EXIT_INPUT, EXIT_USAGE, Input, Stderr, emit, read_source, source_name};
+use super::{EXIT_INPUT, Stderr, emit, load};
 use clap::ValueEnum;
 use std::io::{self, Write};
 use std::path::Path;
@@ -17,28 +17,9 @@ pub(super) enum GraphFormat {
 }
 
 pub(super) fn run(stderr: &mut Stderr, file: &Path, format: GraphFormat) -> u8 {
-    let name = match source_name(file) {
-        Ok(name) => name,
-        Err(message) => {
-            stderr.error(message);
-            return EXIT_USAGE;
-        }
-    };
-    let source = match read_source(file, name) {
-        Ok(Input::Text(source)) => source,
-        Ok(Input::Bad {
-            shown,
-            diagnostic,
-            labelled,
-        }) => {
-            emit(stderr, Format::Human, name, &shown, &[diagnostic], labelled);
-            stderr.error(format_args!("cannot draw {name}: it is not readable text"));
-            return EXIT_INPUT;
-        }
-        Err(e) => {
-            stderr.error(format_args!("cannot read {}: {e}", file.display()));
-            return EXIT_USAGE;
-        }
+    let (name, source) = match load(stderr, file, Format::Human) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let checked = vjc::check(name, &source);
     let model = match checked.model {
@@ -47,7 +28,7 @@ pub(super) fn run(stderr: &mut Stderr, file: &Path, format: GraphFormat) -> u8 {
             emit(
                 stderr,
                 Format::Human,
-                name,
+                &file.display().to_string(),
                 &source,
                 &checked.diagnostics,
                 true,

@@ -304,28 +304,15 @@ fn run(
     report: &ReportArgs,
     out: Option<(&Path, bool, bool)>,
 ) -> u8 {
-    let name = match source_name(file) {
-        Ok(name) => name,
-        Err(message) => {
-            stderr.error(message);
-            return EXIT_USAGE;
-        }
-    };
     let format = Format::from(report.message_format);
-    let source = match read_source(file, name) {
-        Ok(Input::Text(source)) => source,
-        Ok(Input::Bad {
-            shown,
-            diagnostic,
-            labelled,
-        }) => {
-            emit(stderr, format, name, &shown, &[diagnostic], labelled);
-            summary(stderr, format, name, out.is_some(), 1, 0, false);
-            return EXIT_INPUT;
-        }
-        Err(e) => {
-            stderr.error(format_args!("cannot read {}: {e}", file.display()));
-            return EXIT_USAGE;
+    let (name, source) = match load(stderr, file, format) {
+        Ok(loaded) => loaded,
+        Err(code) => {
+            if code == EXIT_INPUT {
+                let name = file.file_name().unwrap_or_default().to_string_lossy();
+                summary(stderr, format, &name, out.is_some(), 1, 0, false);
+            }
+            return code;
         }
     };
 
@@ -333,7 +320,14 @@ fn run(
         Some(_) => vjc::compile(name, &source),
         None => (vjc::check(name, &source), None),
     };
-    emit(stderr, format, name, &source, &checked.diagnostics, true);
+    emit(
+        stderr,
+        format,
+        &file.display().to_string(),
+        &source,
+        &checked.diagnostics,
+        true,
+    );
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = checked.diagnostics.len() - errors;
     let denied = report.deny_warnings && warnings > 0;
@@ -389,6 +383,39 @@ fn run(
         Err(e) => {
             stderr.error(e);
             EXIT_USAGE
+        }
+    }
+}
+
+/// Reads a `.vj` file: its base name (which the outputs' headers name) and
+/// its text. When it cannot be used, says why on stderr and gives the exit
+/// status: 2 for a bad file name or an I/O error, 1 for an input that is too
+/// large or not UTF-8 (its diagnostic is printed in `format`).
+fn load<'a>(stderr: &mut Stderr, file: &'a Path, format: Format) -> Result<(&'a str, String), u8> {
+    let name = source_name(file).map_err(|message| {
+        stderr.error(message);
+        EXIT_USAGE
+    })?;
+    match read_source(file, name) {
+        Ok(Input::Text(source)) => Ok((name, source)),
+        Ok(Input::Bad {
+            shown,
+            diagnostic,
+            labelled,
+        }) => {
+            emit(
+                stderr,
+                format,
+                &file.display().to_string(),
+                &shown,
+                &[diagnostic],
+                labelled,
+            );
+            Err(EXIT_INPUT)
+        }
+        Err(e) => {
+            stderr.error(format_args!("cannot read {}: {e}", file.display()));
+            Err(EXIT_USAGE)
         }
     }
 }

@@ -18,7 +18,7 @@
 //! file), then the state file. The state directory is on a tmpfs, like
 //! `/run/netns`: both go at reboot.
 
-use super::{EXIT_INPUT, EXIT_USAGE, Input, ReportArgs, Stderr};
+use super::{EXIT_INPUT, EXIT_USAGE, ReportArgs, Stderr};
 use std::collections::hash_map::RandomState;
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
@@ -107,31 +107,17 @@ pub fn run(stderr: &mut Stderr, file: &Path, keep: bool, down: bool, report: &Re
 /// has errors other than refuted expectations (E08xx), which the
 /// simulation is there to measure.
 fn checked_host(stderr: &mut Stderr, file: &Path, report: &ReportArgs) -> Option<(String, Host)> {
-    let name = match super::source_name(file) {
-        Ok(name) => name,
-        Err(message) => {
-            stderr.error(message);
-            return None;
-        }
-    };
     let format = Format::from(report.message_format);
-    let source = match super::read_source(file, name) {
-        Ok(Input::Text(source)) => source,
-        Ok(Input::Bad {
-            shown,
-            diagnostic,
-            labelled,
-        }) => {
-            super::emit(stderr, format, name, &shown, &[diagnostic], labelled);
-            return None;
-        }
-        Err(e) => {
-            stderr.error(format_args!("cannot read {}: {e}", file.display()));
-            return None;
-        }
-    };
+    let (name, source) = super::load(stderr, file, format).ok()?;
     let checked = vjc::check(name, &source);
-    super::emit(stderr, format, name, &source, &checked.diagnostics, true);
+    super::emit(
+        stderr,
+        format,
+        &file.display().to_string(),
+        &source,
+        &checked.diagnostics,
+        true,
+    );
     let blocking = checked
         .diagnostics
         .iter()
