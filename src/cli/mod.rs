@@ -4,10 +4,15 @@
 //!
 //! Exit status: 0 fine (warnings allowed), 1 errors in the input (or
 //! warnings under `--deny-warnings`), 2 usage or I/O error or an output
-//! path held by a file vjc did not write, 3 reserved for `--check` modes.
+//! path held by a file vjc did not write, 3 a `--check` mode found a
+//! difference.
 
+mod compile_check;
 mod fmt;
+mod graph;
+mod manual;
 mod out_dir;
+mod sim;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{
@@ -40,15 +45,24 @@ Examples:
   vjc compile lab.vj                 Write out/jail.conf, out/rc.conf,
                                      out/jails/<name>/rc.conf and out/build.sh
   vjc compile lab.vj -o /tmp/lab     Write them into /tmp/lab instead
+  vjc compile lab.vj --check         Exit 3 with a diff if out/ is stale
+  vjc graph lab.vj --format dot | dot -Tsvg > lab.svg
+                                     Draw the topology
   vjc check lab.vj --deny-warnings --message-format github
                                      In CI: annotate the diff, fail on warnings
+  vjc sim lab.vj                     Build lab.vj's network in Linux network
+                                     namespaces (root), ping every `expect`
+                                     line, remove it all
   vjc explain E0105                  Explain a diagnostic code
   vjc explain --list                 List every code
 
 Exit status:
-  0  no errors (warnings allowed)
-  1  errors in the input, or warnings with --deny-warnings
-  2  usage or I/O error, or an output path held by a file vjc did not write";
+  0  no errors (warnings allowed); for sim, every expectation held
+  1  errors in the input, or warnings with --deny-warnings; for sim, an
+     expectation did not hold
+  2  usage or I/O error, or an output path held by a file vjc did not write;
+     for sim, not root, no ip/ping, a command failed, or interrupted
+  3  a --check mode found a difference";
 
 const COMPILE_AFTER_HELP: &str = "\
 vjc replaces or removes only the files it owns in DIR: those listed in
@@ -57,6 +71,16 @@ wrote before and no longer produces are removed. Any other file at an output
 path stops the compile (exit 2) unless --force is given. The write is all or
 nothing: on any error DIR is left as it was, and a run killed midway is
 finished by the next vjc compile into DIR.";
+
+const SIM_AFTER_HELP: &str = "\
+vjc sim needs Linux, root (CAP_NET_ADMIN, CAP_SYS_ADMIN), ip (iproute2) and
+ping (iputils-ping). Each jail and the host get their own network namespace,
+named with a per-run prefix (vjXXXX-<jail>, vjXXXX.host, vjXXXX.switch); the
+root namespace is never touched. It runs on files whose expectations the
+checker refutes (E08xx), not on files with other errors. Everything is
+removed at the end, on error and on Ctrl-C or SIGTERM; a run is recorded in
+/run/vjc/sim/<prefix>.state until then, so that `vjc sim --down FILE` can
+remove a kept run, or what a killed one left.";
 
 /// Compiles FreeBSD VNET jail topologies (.vj files) to jail.conf, rc.conf
 /// and build.sh.
@@ -86,6 +110,10 @@ enum Command {
         /// Overwrite files at output paths that vjc did not write
         #[arg(long)]
         force: bool,
+        /// Write nothing: exit 3 with a diff unless DIR already holds what
+        /// compile would write
+        #[arg(long)]
+        check: bool,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -97,6 +125,21 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Run FILE's network in Linux network namespaces and ping every expectation
+    #[command(after_help = SIM_AFTER_HELP)]
+    Sim {
+        /// The .vj file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Leave the namespaces up and print how to enter each jail
+        #[arg(long, conflicts_with = "down")]
+        keep: bool,
+        /// Remove what `vjc sim --keep FILE` left up (or a killed run left)
+        #[arg(long)]
+        down: bool,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
     /// Explain a diagnostic code (E… errors, W… warnings)
     Explain {
         /// The code, e.g. E0105
@@ -105,6 +148,28 @@ enum Command {
         /// List every code with its one-line summary
         #[arg(long, conflicts_with = "code")]
         list: bool,
+    },
+    /// Print a picture of FILE's topology (Mermaid or Graphviz DOT)
+    Graph {
+        /// The .vj file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// How to draw it
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = graph::GraphFormat::Mermaid)]
+        format: graph::GraphFormat,
+    },
+    /// Print a shell completion script
+    #[command(after_help = manual::COMPLETIONS_AFTER_HELP)]
+    Completions {
+        /// The shell to complete vjc's commands and options in
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: manual::Shell,
+    },
+    /// Print the vjc(1) manual page (roff), or a command's own page
+    Man {
+        /// A command, e.g. compile: print vjc-compile(1)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
     /// Rewrite FILEs in the canonical layout (--check: show the diff, exit 3)
     #[command(after_help = fmt::AFTER_HELP)]
@@ -162,10 +227,20 @@ pub fn main() -> ExitCode {
             file,
             out_dir,
             force,
+            check,
             report,
-        } => run(&mut stderr, &file, &report, Some((&out_dir, force))),
+        } => run(&mut stderr, &file, &report, Some((&out_dir, force, check))),
         Command::Check { file, report } => run(&mut stderr, &file, &report, None),
+        Command::Sim {
+            file,
+            keep,
+            down,
+            report,
+        } => sim::run(&mut stderr, &file, keep, down, &report),
         Command::Explain { code, list } => explain(&mut stderr, code.as_deref(), list),
+        Command::Graph { file, format } => graph::run(&mut stderr, &file, format),
+        Command::Completions { shell } => manual::completions(shell),
+        Command::Man { command } => manual::man(&mut stderr, command.as_deref()),
         Command::Fmt(args) => fmt::run(&mut stderr, &args),
     };
     let _ = io::stdout().flush();
@@ -221,30 +296,23 @@ impl Stderr {
     }
 }
 
-/// `check` (`out` is `None`) or `compile`; returns the exit status.
-fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path, bool)>) -> u8 {
-    let name = match source_name(file) {
-        Ok(name) => name,
-        Err(message) => {
-            stderr.error(message);
-            return EXIT_USAGE;
-        }
-    };
+/// `check` (`out` is `None`) or `compile` (`out` is DIR, `--force`,
+/// `--check`); returns the exit status.
+fn run(
+    stderr: &mut Stderr,
+    file: &Path,
+    report: &ReportArgs,
+    out: Option<(&Path, bool, bool)>,
+) -> u8 {
     let format = Format::from(report.message_format);
-    let source = match read_source(file, name) {
-        Ok(Input::Text(source)) => source,
-        Ok(Input::Bad {
-            shown,
-            diagnostic,
-            labelled,
-        }) => {
-            emit(stderr, format, name, &shown, &[diagnostic], labelled);
-            summary(stderr, format, name, out.is_some(), 1, 0, false);
-            return EXIT_INPUT;
-        }
-        Err(e) => {
-            stderr.error(format_args!("cannot read {}: {e}", file.display()));
-            return EXIT_USAGE;
+    let (name, source) = match load(stderr, file, format) {
+        Ok(loaded) => loaded,
+        Err(code) => {
+            if code == EXIT_INPUT {
+                let name = file.file_name().unwrap_or_default().to_string_lossy();
+                summary(stderr, format, &name, out.is_some(), 1, 0, false);
+            }
+            return code;
         }
     };
 
@@ -252,7 +320,14 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         Some(_) => vjc::compile(name, &source),
         None => (vjc::check(name, &source), None),
     };
-    emit(stderr, format, name, &source, &checked.diagnostics, true);
+    emit(
+        stderr,
+        format,
+        &file.display().to_string(),
+        &source,
+        &checked.diagnostics,
+        true,
+    );
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = checked.diagnostics.len() - errors;
     let denied = report.deny_warnings && warnings > 0;
@@ -269,7 +344,7 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         return EXIT_INPUT;
     }
 
-    let Some((dir, force)) = out else {
+    let Some((dir, force, check)) = out else {
         return 0;
     };
     let Some(outputs) = outputs else {
@@ -277,6 +352,9 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         stderr.error("internal error: no outputs although the file has no errors");
         return EXIT_INPUT;
     };
+    if check {
+        return compile_check::run(stderr, file, dir, &outputs, force);
+    }
     match out_dir::write(dir, &outputs, force) {
         Ok(changes) => {
             let mut stdout = io::stdout().lock();
@@ -305,6 +383,39 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
         Err(e) => {
             stderr.error(e);
             EXIT_USAGE
+        }
+    }
+}
+
+/// Reads a `.vj` file: its base name (which the outputs' headers name) and
+/// its text. When it cannot be used, says why on stderr and gives the exit
+/// status: 2 for a bad file name or an I/O error, 1 for an input that is too
+/// large or not UTF-8 (its diagnostic is printed in `format`).
+fn load<'a>(stderr: &mut Stderr, file: &'a Path, format: Format) -> Result<(&'a str, String), u8> {
+    let name = source_name(file).map_err(|message| {
+        stderr.error(message);
+        EXIT_USAGE
+    })?;
+    match read_source(file, name) {
+        Ok(Input::Text(source)) => Ok((name, source)),
+        Ok(Input::Bad {
+            shown,
+            diagnostic,
+            labelled,
+        }) => {
+            emit(
+                stderr,
+                format,
+                &file.display().to_string(),
+                &shown,
+                &[diagnostic],
+                labelled,
+            );
+            Err(EXIT_INPUT)
+        }
+        Err(e) => {
+            stderr.error(format_args!("cannot read {}: {e}", file.display()));
+            Err(EXIT_USAGE)
         }
     }
 }
