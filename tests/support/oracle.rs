@@ -69,6 +69,13 @@ pub fn outputs(model: &Model, files: &[OutputFile]) -> Result<(), String> {
     if paths != expected {
         return Err(format!("output paths {paths:?}, expected {expected:?}"));
     }
+    // The other views of a model must not panic either: the graph in both
+    // formats, and `vjc sim`'s plan (which may refuse a model).
+    let _ = vjc::emit::graph::dot(model);
+    let _ = vjc::emit::graph::mermaid(model);
+    if let Some(prefix) = vjc::sim::Prefix::new("vjt") {
+        let _ = vjc::sim::plan(host, &prefix);
+    }
     for file in files {
         let text = &file.contents;
         if file.path == "jail.conf" {
