@@ -97,10 +97,12 @@ a control character other than tab and line ends (a terminal acts on it, a NUL
 ends a C string), a carriage return that does not end a CRLF line (a terminal
 prints the rest of the line over its start), a bidirectional override or
 isolate (U+202A-U+202E, U+2066-U+2069 and the marks U+200E, U+200F, U+061C:
-they reorder what an editor or a diff shows, the \"Trojan Source\" attack), or
-a byte-order mark anywhere but at the very start. A .vj file is reviewed before
-it configures a host as root: what a reviewer sees must be what vjc reads.
-Remove the character; a BOM at the start and CRLF line ends are accepted.",
+they reorder what an editor or a diff shows, the \"Trojan Source\" attack), a
+Unicode line or paragraph separator (U+2028, U+2029: a line break to some
+editors, none to vjc), or a byte-order mark anywhere but at the very start.
+A .vj file is reviewed before it configures a host as root: what a reviewer
+sees must be what vjc reads. Remove the character; a BOM at the start and
+CRLF line ends are accepted.",
     },
     CodeInfo {
         code: "E0006",

@@ -294,15 +294,18 @@ impl Builder<'_> {
     }
 }
 
-/// Characters that change how a terminal shows the text around them
-/// without showing themselves: C1 controls, bidirectional overrides and
-/// isolates (the "Trojan Source" characters), a byte-order mark.
+/// Characters that change how a terminal or an editor shows the text
+/// around them without showing themselves: C1 controls, bidirectional
+/// overrides and isolates (the "Trojan Source" characters), the Unicode
+/// line and paragraph separators (a line break to some editors, none to
+/// vjc), a byte-order mark.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{80}'..='\u{9f}'
         | '\u{61c}'
         | '\u{200e}' | '\u{200f}'
         | '\u{202a}'..='\u{202e}'
+        | '\u{2028}' | '\u{2029}'
         | '\u{2066}'..='\u{2069}'
         | '\u{feff}')
 }
