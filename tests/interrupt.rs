@@ -140,9 +140,9 @@ fn sigkill_at_random_points_leaves_dir_old_new_or_finishable() {
         | 1;
     eprintln!("seed {seed}, a full compile takes {full:?}");
     let mut rng = Rng(seed);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(25);
     let (mut iterations, mut mid_commit, mut as_before) = (0, 0, 0);
-    while iterations < 40 && (mid_commit < 4 || iterations < 10) && Instant::now() < deadline {
+    while iterations < 40 && (mid_commit < 3 || iterations < 8) && Instant::now() < deadline {
         iterations += 1;
         // DIR holds the old outputs and the user's file.
         use_input("old.vj");
