@@ -41,6 +41,8 @@ fn library(name: &str, source: &str) -> String {
     };
     let model = checked.model.as_ref().expect("a model with the outputs");
     oracle::outputs(model, &files).unwrap_or_else(|e| panic!("{name}: {e}"));
+    oracle::strings_stay_out_of_build_sh(name, source, &files)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut out = String::from("outcome: compiled\n\n");
     out.push_str(&rendered);
     // build.sh is long and has its own snapshots; here, only its lines that

@@ -56,7 +56,9 @@ proptest! {
         }
         prop_assert_eq!(outputs.is_some(), !checked.has_errors());
         if let (Some(model), Some(files)) = (&checked.model, &outputs) {
-            if let Err(e) = oracle::outputs(model, files) {
+            if let Err(e) = oracle::outputs(model, files)
+                .and_then(|()| oracle::strings_stay_out_of_build_sh("prop.vj", &text, files))
+            {
                 return Err(TestCaseError::fail(format!("{e}\n{text}")));
             }
             let (_, again) = vjc::compile("prop.vj", &text);

@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
         panic!("{e}");
     }
     if let (Some(model), Some(files)) = (&checked.model, &outputs) {
-        if let Err(e) = oracle::outputs(model, files) {
+        if let Err(e) = oracle::outputs(model, files)
+            .and_then(|()| oracle::strings_stay_out_of_build_sh("fuzz.vj", source, files))
+        {
             panic!("{e}");
         }
     }

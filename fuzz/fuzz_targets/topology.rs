@@ -41,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     if let (Some(model), Some(files)) = (&checked.model, &outputs) {
-        if let Err(e) = oracle::outputs(model, files) {
+        if let Err(e) = oracle::outputs(model, files)
+            .and_then(|()| oracle::strings_stay_out_of_build_sh("fuzz.vj", &text, files))
+        {
             panic!("{e}\n{text}");
         }
         let (_, again) = vjc::compile("fuzz.vj", &text);

@@ -332,7 +332,9 @@ fn plain(s: &str) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || b"_.,:/+@%-".contains(&b))
 }
 
-/// Every string of the model that could reach build.sh or anything else.
+/// Every string of the model that build.sh is made from. (Strings in
+/// quotes, hostnames and parameters, must not reach it at all:
+/// [`strings_stay_out_of_build_sh`].)
 pub fn model_strings(model: &Model) -> Vec<String> {
     let mut out = vec![model.source_name.clone()];
     for host in &model.hosts {
@@ -344,15 +346,7 @@ pub fn model_strings(model: &Model) -> Vec<String> {
         }
         for j in &host.jails {
             out.push(j.name.clone());
-            out.push(j.hostname.clone());
             out.push(j.path.clone());
-            for s in &j.services {
-                out.push(s.name.clone());
-            }
-            for p in &j.params {
-                out.push(p.name.clone());
-                out.extend(p.values.iter().cloned());
-            }
         }
         for b in &host.bridges {
             out.push(b.name.clone());
@@ -395,9 +389,85 @@ fn build_sh(model: &Model, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The `"…"` literals of a .vj source (outside comments), as byte ranges
+/// of their contents.
+fn string_literals(source: &str) -> Vec<std::ops::Range<usize>> {
+    let b = source.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                out.push(start..i.min(b.len()));
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Quoted strings (hostnames, parameter names and values) reach jail.conf
+/// only: the same file with every string replaced by a plain placeholder
+/// gives the same build.sh. (A file whose placeholders do not compile
+/// proves nothing and passes.)
+pub fn strings_stay_out_of_build_sh(
+    name: &str,
+    source: &str,
+    files: &[OutputFile],
+) -> Result<(), String> {
+    let literals = string_literals(source);
+    if literals.is_empty() {
+        return Ok(());
+    }
+    let mut replaced = String::with_capacity(source.len());
+    let mut at = 0;
+    for (k, r) in literals.iter().enumerate() {
+        replaced.push_str(&source[at..r.start]);
+        replaced.push_str(&format!("s{k}"));
+        at = r.end;
+    }
+    replaced.push_str(&source[at..]);
+    let (_, other) = vjc::compile(name, &replaced);
+    let (Some(other), Some(ours)) = (
+        other
+            .as_ref()
+            .and_then(|f| f.iter().find(|f| f.path == "build.sh")),
+        files.iter().find(|f| f.path == "build.sh"),
+    ) else {
+        return Ok(());
+    };
+    if other.contents != ours.contents {
+        return Err("a quoted string of the file reaches build.sh".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_literals_skip_comments_and_escapes() {
+        let s = "a \"x\\\"y\" # \"no\"\nb \"\"";
+        let r = string_literals(s);
+        assert_eq!(r.len(), 2);
+        assert_eq!(&s[r[0].clone()], "x\\\"y");
+        assert_eq!(&s[r[1].clone()], "");
+    }
 
     #[test]
     fn contexts_follow_sh_quoting() {
