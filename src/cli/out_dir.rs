@@ -115,6 +115,9 @@ pub enum Error {
         path: PathBuf,
         source: io::Error,
     },
+    /// Finishing the write of a killed run failed (at `path`); its stage
+    /// directory and redo log stay for the next run.
+    Unfinished { path: PathBuf, source: io::Error },
     /// An I/O error, and undoing the steps already done failed too: the
     /// stage directory still holds the files that could not be put back.
     RollbackFailed {
@@ -176,6 +179,12 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "cannot {action} {}: {source}; the output directory was left as it was",
+                path.display()
+            ),
+            Error::Unfinished { path, source } => write!(
+                f,
+                "cannot finish the write a killed vjc run left in this directory ({}: {source}); \
+                 its redo log is kept, and the next vjc compile tries again",
                 path.display()
             ),
             Error::RollbackFailed {
@@ -965,7 +974,11 @@ fn recover(dir: &Path) -> Result<(), Error> {
         let Some(moves) = parse_redo(&bytes) else {
             continue;
         };
-        finish(dir, &stage, &moves)?;
+        let unfinished = |e: Error| match e {
+            Error::Io { path, source, .. } => Error::Unfinished { path, source },
+            e => e,
+        };
+        finish(dir, &stage, &moves).map_err(unfinished)?;
         fs::remove_file(&log).map_err(io_err("remove", &log))?;
     }
     Ok(())
@@ -1556,6 +1569,36 @@ mod tests {
         assert_eq!(without_stages(snapshot(dir)), before);
         write(dir, &outputs(&["web"], "v1"), false).unwrap();
         assert_eq!(snapshot(dir), before);
+    }
+
+    /// A redo log that cannot be finished (here a file where its directory
+    /// should be) stops the run and stays for the next one.
+    #[test]
+    fn an_unfinishable_redo_log_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let stage = dir.join(".vjc-stage-9");
+        fs::create_dir(&stage).unwrap();
+        fs::write(stage.join("new-0"), header("x\n")).unwrap();
+        fs::write(
+            stage.join(REDO),
+            format!("{REDO_HEADER}\nput 0 jails/x/rc.conf\n"),
+        )
+        .unwrap();
+        fs::write(dir.join("jails"), "a file in the way").unwrap();
+        let err = write(dir, &outputs(&[], "v1"), false).unwrap_err();
+        assert!(matches!(err, Error::Unfinished { .. }), "{err:?}");
+        assert!(err.to_string().contains("killed vjc run"), "{err}");
+        assert!(stage.join(REDO).exists());
+        assert_eq!(fs::read(dir.join("jails")).unwrap(), b"a file in the way");
+        // Cleared, the next run finishes it, then writes its own.
+        fs::remove_file(dir.join("jails")).unwrap();
+        write(dir, &outputs(&[], "v1"), false).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("jails/x/rc.conf")).unwrap(),
+            header("x\n")
+        );
+        assert!(!stage.exists());
     }
 
     /// A redo log can only move files within DIR: paths that could leave it
