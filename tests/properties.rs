@@ -78,9 +78,16 @@ proptest! {
         let shuffled = original.reordered(&order);
         let (a, a_out) = vjc::compile("prop.vj", &original.text());
         let (b, b_out) = vjc::compile("prop.vj", &shuffled.text());
+        // A jail with overlapping subnets on two interfaces reaches that
+        // subnet through the first of them (FreeBSD keeps the first prefix
+        // route configured; vjc's walk takes the first interface), so
+        // interface order, which is source order, decides its
+        // expectations' verdicts.
+        let tie = |m: &Option<Model>| m.as_ref().is_some_and(overlapping_subnets);
+        let keep = |c: &&str| !(tie(&a.model) || tie(&b.model)) || !c[1..].starts_with("08");
         prop_assert_eq!(
-            codes(&a.diagnostics),
-            codes(&b.diagnostics),
+            codes(&a.diagnostics).into_iter().filter(keep).collect::<Vec<_>>(),
+            codes(&b.diagnostics).into_iter().filter(keep).collect::<Vec<_>>(),
             "diagnostics differ:\n{}\n---\n{}",
             original.text(),
             shuffled.text()
@@ -115,6 +122,23 @@ proptest! {
             prop_assert_eq!(jails(&a_model), jails(&b_model));
         }
     }
+}
+
+/// Whether some jail has subnets on two of its interfaces of which one
+/// contains the other.
+fn overlapping_subnets(model: &Model) -> bool {
+    model.hosts[0].jails.iter().any(|j| {
+        j.interfaces.iter().enumerate().any(|(k, a)| {
+            j.interfaces[k + 1..].iter().any(|b| {
+                a.addrs.iter().any(|x| {
+                    b.addrs.iter().any(|y| {
+                        x.net.trunc().contains(&y.net.trunc())
+                            || y.net.trunc().contains(&x.net.trunc())
+                    })
+                })
+            })
+        })
+    })
 }
 
 /// Diagnostic codes, as a sorted list (a reordered file may report them
