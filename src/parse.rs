@@ -24,6 +24,15 @@ struct VjParser;
 /// one error comes back; token errors are found in one pass too (the first
 /// one is returned).
 pub fn parse(source: &str) -> Result<File> {
+    match fast::parse(source) {
+        Some(file) => Ok(file),
+        None => parse_pest(source),
+    }
+}
+
+/// The pest path: the reference reading of the grammar, and the only one
+/// that reports errors.
+fn parse_pest(source: &str) -> Result<File> {
     let mut pairs = VjParser::parse(Rule::file, source).map_err(|e| syntax_error(source, e))?;
     let file_pair = pairs.next().expect("the file rule always yields one pair");
     let mut comments = Vec::new();
@@ -43,7 +52,14 @@ pub fn parse(source: &str) -> Result<File> {
     Ok(file)
 }
 
+mod fast;
 mod trivia;
+
+/// The benchmark generator, whose labs the fast reader's tests use.
+#[cfg(test)]
+#[path = "../examples/gen.rs"]
+#[allow(dead_code)]
+mod topology;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
@@ -321,29 +337,32 @@ fn jail_block(c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<JailBlo
 // ── tokens ────────────────────────────────────────────────────────────────
 
 fn number(pair: &Pair<Rule>) -> Result<Spanned<u32>> {
-    let s = span(pair);
-    pair.as_str()
-        .parse::<u32>()
-        .map(|n| Spanned::new(n, s))
-        .map_err(|_| {
-            Diagnostic::new(
-                "E0002",
-                format!("number `{}` is too large", cut(pair.as_str())),
-                s,
-                "does not fit in 32 bits",
-            )
-            .with_help("MTUs, VLAN ids and prefix lengths are small numbers")
-        })
+    number_at(pair.as_str(), span(pair))
+}
+
+fn number_at(t: &str, s: Span) -> Result<Spanned<u32>> {
+    t.parse::<u32>().map(|n| Spanned::new(n, s)).map_err(|_| {
+        Diagnostic::new(
+            "E0002",
+            format!("number `{}` is too large", cut(t)),
+            s,
+            "does not fit in 32 bits",
+        )
+        .with_help("MTUs, VLAN ids and prefix lengths are small numbers")
+    })
 }
 
 fn release(pair: &Pair<Rule>) -> Result<Spanned<Release>> {
-    let s = span(pair);
-    let (major, minor) = pair.as_str().split_once('.').expect("grammar: MAJOR.MINOR");
+    release_at(pair.as_str(), span(pair))
+}
+
+fn release_at(t: &str, s: Span) -> Result<Spanned<Release>> {
+    let (major, minor) = t.split_once('.').expect("grammar: MAJOR.MINOR");
     match (major.parse(), minor.parse()) {
         (Ok(major), Ok(minor)) => Ok(Spanned::new(Release { major, minor }, s)),
         _ => Err(Diagnostic::new(
             "E0002",
-            format!("release `{}` is out of range", cut(pair.as_str())),
+            format!("release `{}` is out of range", cut(t)),
             s,
             "not a FreeBSD release",
         )
@@ -352,8 +371,10 @@ fn release(pair: &Pair<Rule>) -> Result<Spanned<Release>> {
 }
 
 fn ip(pair: &Pair<Rule>) -> Result<IpAddr> {
-    let s = span(pair);
-    let t = pair.as_str();
+    ip_at(pair.as_str(), span(pair))
+}
+
+fn ip_at(t: &str, s: Span) -> Result<IpAddr> {
     if let Some(i) = t.find('%') {
         return Err(Diagnostic::new(
             "E0004",
@@ -398,19 +419,25 @@ fn ip(pair: &Pair<Rule>) -> Result<IpAddr> {
 }
 
 fn cidr(pair: &Pair<Rule>) -> Result<IpNet> {
-    let s = span(pair);
     let mut it = pair.clone().into_inner();
     let ip_pair = it.next().expect("cidr has an address");
     let len_pair = it.next().expect("cidr has a prefix length");
-    let addr = ip(&ip_pair)?;
+    cidr_at(
+        (ip_pair.as_str(), span(&ip_pair)),
+        (len_pair.as_str(), span(&len_pair)),
+    )
+}
+
+/// An address and its prefix length, each with its span.
+fn cidr_at((ip_text, ip_span): (&str, Span), (len_text, len_span): (&str, Span)) -> Result<IpNet> {
+    let addr = ip_at(ip_text, ip_span)?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
-    let len_span = span(&len_pair);
     let bad_len = || {
         Diagnostic::new(
             "E0003",
             format!(
                 "prefix length `/{}` is out of range for an {} address",
-                cut(len_pair.as_str()),
+                cut(len_text),
                 if addr.is_ipv4() { "IPv4" } else { "IPv6" }
             ),
             len_span,
@@ -421,8 +448,7 @@ fn cidr(pair: &Pair<Rule>) -> Result<IpNet> {
             if addr.is_ipv4() { "IPv4" } else { "IPv6" }
         ))
     };
-    let len: u8 = len_pair.as_str().parse().map_err(|_| bad_len())?;
-    let _ = s;
+    let len: u8 = len_text.parse().map_err(|_| bad_len())?;
     IpNet::new(addr, len).map_err(|_| bad_len())
 }
 
@@ -437,8 +463,10 @@ fn addr(pair: &Pair<Rule>) -> Result<Spanned<Addr>> {
 /// A `"…"` string: `\"` and `\\` are its escapes; control characters are
 /// refused (a newline or a NUL would end up in jail.conf or a shell).
 fn string(pair: &Pair<Rule>) -> Result<Spanned<String>> {
-    let s = span(pair);
-    let raw = pair.as_str();
+    string_at(pair.as_str(), span(pair))
+}
+
+fn string_at(raw: &str, s: Span) -> Result<Spanned<String>> {
     let inner = &raw[1..raw.len() - 1];
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices();
