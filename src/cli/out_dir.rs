@@ -47,7 +47,7 @@
 //! DIR is locked with flock(2) while vjc works in it, so two concurrent
 //! runs cannot interleave.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -783,6 +783,9 @@ fn commit(
     sync_dir(dir)?;
 
     // 2. Each changed output into place; what it replaces into the stage.
+    // Directories known to exist (made here or found), so that `jails/` is
+    // not created again for each of 100,000 jails.
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
     for (i, file) in files.iter().enumerate() {
         let target = dir.join(&file.path);
         match plan.existing[i] {
@@ -793,6 +796,10 @@ fn commit(
                 let components: Vec<&str> = file.path.split('/').collect();
                 for c in &components[..components.len() - 1] {
                     d.push(c);
+                    if dirs.contains(&d) {
+                        continue;
+                    }
+                    dirs.insert(d.clone());
                     match fs::create_dir(&d) {
                         Ok(()) => journal.push(Undo::CreatedDir(d.clone())),
                         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
