@@ -279,7 +279,9 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
     };
     match out_dir::write(dir, &outputs, force) {
         Ok(changes) => {
-            let mut stdout = io::stdout().lock();
+            // One line per file: buffered, or 100,000 jails cost 100,000
+            // writes (stdout is line-buffered even into a pipe or a file).
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
             for change in changes {
                 let (verb, path) = match &change {
                     out_dir::Change::Wrote(p) => ("wrote", p),
@@ -289,6 +291,7 @@ fn run(stderr: &mut Stderr, file: &Path, report: &ReportArgs, out: Option<(&Path
                 // A closed stdout (`| head`) is not an error worth a panic.
                 let _ = writeln!(stdout, "{verb} {}", dir.join(path).display());
             }
+            let _ = stdout.flush();
             0
         }
         Err(e @ out_dir::Error::Foreign { .. }) => {
