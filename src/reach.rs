@@ -49,7 +49,7 @@
 
 use crate::model::{Addr, ExpectTarget, Expectation, Host, RouteDest, SegmentKind};
 use crate::span::Span;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::IpAddr;
 
 /// The most routers a packet crosses: it leaves with TTL (hop limit) 64 and
@@ -302,7 +302,7 @@ fn present(iface: &crate::model::JailIface) -> bool {
 
 impl<'h> Reach<'h> {
     pub fn new(host: &'h Host) -> Reach<'h> {
-        let mut owners: HashMap<IpAddr, Vec<Owner>> = HashMap::new();
+        let mut owners: HashMap<IpAddr, Vec<Owner>> = HashMap::default();
         let mut forwarders = vec![Vec::new(); host.segments.len()];
         let mut outside_facing = vec![false; host.jails.len()];
         let mut outside_router = false;
@@ -445,7 +445,7 @@ impl<'h> Reach<'h> {
             at: None,
             out: None,
         }];
-        let mut seen = HashSet::from([from]);
+        let mut seen: HashSet<Node> = [from].into_iter().collect();
         let end = loop {
             let k = visits.len() - 1;
             let node = visits[k].node;
@@ -594,7 +594,7 @@ impl<'h> Reach<'h> {
             ExpectTarget::Addr(a) => vec![a],
         };
         out.retain(has_family);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         out.retain(|a| seen.insert(*a));
         out
     }

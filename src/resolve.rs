@@ -10,7 +10,7 @@ use crate::ast::{self, Addr as AstAddr, ItemKind, MemberKind, Setting, WorldMode
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::{Span, Spanned};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub struct Resolved {
     pub model: Option<Model>,
@@ -185,7 +185,7 @@ impl Resolver {
             world: None,
             kernel: None,
         };
-        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        let mut seen: HashMap<&'static str, Span> = HashMap::default();
         for item in &file.items {
             let ItemKind::Setting(setting) = &item.kind else {
                 continue;

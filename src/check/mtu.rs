@@ -10,7 +10,7 @@ use crate::codes::CodeInfo;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Model, NicRole, VlanPlace};
 use crate::span::Span;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// IF_MINMTU and IF_MAXMTU (sys/net/if_var.h): ifhwioctl refuses an MTU
 /// outside them with EINVAL (sys/net/if.c, SIOCSIFMTU). 72 is "a TCP/IP
@@ -351,7 +351,7 @@ fn jumbo(
     members: &[Member],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut parents = HashSet::new();
+    let mut parents = HashSet::default();
     let mut labels = Vec::new();
     let mut nics = Vec::new();
     for m in members {

@@ -15,13 +15,14 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Jail, Model, Route, RouteDest, SegmentKind};
 use crate::span::Span;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 pub fn check(file: &ast::File, model: &Model, out: &mut Vec<Diagnostic>) {
     // The resolver keeps a jail's first block only (E0201).
-    let mut blocks: HashMap<&str, &ast::JailBlock> = HashMap::new();
+    let mut blocks: HashMap<&str, &ast::JailBlock> = HashMap::default();
     for item in &file.items {
         if let ItemKind::Jail(block) = &item.kind {
             blocks.entry(&block.name.node).or_insert(block);
@@ -30,7 +31,7 @@ pub fn check(file: &ast::File, model: &Model, out: &mut Vec<Diagnostic>) {
     for host in &model.hosts {
         let holders = holders(host);
         let mut own = Own::default();
-        let mut dests = HashMap::new();
+        let mut dests = HashMap::default();
         let mut written = Vec::new();
         for jail in &host.jails {
             let block = blocks.get(jail.name.as_str()).copied();
@@ -76,7 +77,7 @@ impl Holders {
 fn holders(host: &Host) -> Holders {
     let l2 = l2_segments(host);
     let root = |s: usize| l2.get(s).copied().unwrap_or(s);
-    let mut index = HashMap::new();
+    let mut index = HashMap::default();
     for (j, jail) in host.jails.iter().enumerate() {
         for iface in jail.interfaces.iter().filter(|i| !i.name.is_empty()) {
             for a in &iface.addrs {
@@ -106,7 +107,7 @@ fn holders(host: &Host) -> Holders {
 /// cost 20,000 × 100,000. A map much larger than needed is replaced.
 fn reset<K, V>(map: &mut HashMap<K, V>, n: usize) {
     if map.capacity() > 64 && map.capacity() > 4 * n {
-        *map = HashMap::with_capacity(n);
+        *map = HashMap::with_capacity_and_hasher(n, Default::default());
     } else {
         map.clear();
     }
