@@ -131,14 +131,15 @@ impl Resolver {
             }
         }
         for jail in &mut self.jails {
+            // Built by hand, not with format!: this runs once per jail.
             if jail.hostname.is_empty() {
                 jail.hostname = match domain {
-                    Some(d) => format!("{}.{d}", jail.name),
+                    Some(d) => concat(&[&jail.name, ".", d]),
                     None => jail.name.clone(),
                 };
             }
             if jail.path.is_empty() {
-                jail.path = format!("{}/{}", jails_root.trim_end_matches('/'), jail.name);
+                jail.path = concat(&[jails_root.trim_end_matches('/'), "/", &jail.name]);
             }
         }
         let expectations = file
@@ -314,7 +315,7 @@ impl Resolver {
         let j = &mut self.jails[jail];
         let iface = j.interfaces.len();
         j.interfaces.push(JailIface {
-            rc_name: rc_name(&ifname),
+            rc_name: rc_spelling(&ifname),
             name: ifname,
             segment,
             addrs,
@@ -327,16 +328,20 @@ impl Resolver {
 
     fn new_epair(&mut self, a: EndPlace, b: EndPlace, mtu: Option<u32>) -> usize {
         let i = self.epairs.len();
-        let name = format!("epair{i}");
-        let end = |suffix: char, place| EpairEnd {
-            name: format!("{name}{suffix}"),
-            rc_name: format!("{name}{suffix}"),
-            place,
-            mtu,
+        // One per jail on a bridge: built by hand, not with format!.
+        let name = concat(&["epair", &i.to_string()]);
+        let end = |suffix: &str, place| {
+            let end = concat(&[&name, suffix]);
+            EpairEnd {
+                rc_name: end.clone(),
+                name: end,
+                place,
+                mtu,
+            }
         };
         self.epairs.push(Epair {
-            a: end('a', a),
-            b: end('b', b),
+            a: end("a", a),
+            b: end("b", b),
             name,
         });
         i
@@ -667,6 +672,25 @@ impl Resolver {
         }
         self.diagnostics.push(d);
         None
+    }
+}
+
+/// The pieces, end to end, in a string of the right size.
+fn concat(pieces: &[&str]) -> String {
+    let mut s = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `rc_name`, with no character-by-character copy for the usual name that
+/// is already its own rc.conf spelling (`epair0b`).
+fn rc_spelling(name: &str) -> String {
+    if name.contains(['.', '-', '/', '+']) {
+        rc_name(name)
+    } else {
+        name.to_string()
     }
 }
 
