@@ -82,7 +82,7 @@ fn stages(c: &mut Criterion) {
         let mut group = c.benchmark_group("parse");
         configure(&mut group, n);
         group.bench_function(n.to_string(), |b| {
-            b.iter(|| vjc::parse::parse(black_box(&source)))
+            b.iter(|| vjc::parse::parse(black_box(&source)).ok())
         });
         group.finish();
 
