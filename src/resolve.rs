@@ -131,6 +131,10 @@ impl Resolver {
             }
         }
         for jail in &mut self.jails {
+            // Lists of one or two would keep room for four: tens of
+            // megabytes at 100,000 jails.
+            jail.interfaces.shrink_to_fit();
+            jail.routes.shrink_to_fit();
             // Built by hand, not with format!: this runs once per jail.
             if jail.hostname.is_empty() {
                 jail.hostname = match domain {
@@ -164,12 +168,12 @@ impl Resolver {
             src: s.src.map_or(DEFAULT_SRC, |p| p.node.as_str()).to_string(),
             world: s.world.map_or(WorldMode::Source, |w| w.node),
             kernel: kernel(s.kernel.map(|(k, _)| k), facts),
-            jails: std::mem::take(&mut self.jails),
-            segments: std::mem::take(&mut self.segments),
-            bridges: std::mem::take(&mut self.bridges),
-            epairs: std::mem::take(&mut self.epairs),
-            vlans: std::mem::take(&mut self.vlans),
-            nics: std::mem::take(&mut self.nics),
+            jails: exact(std::mem::take(&mut self.jails)),
+            segments: exact(std::mem::take(&mut self.segments)),
+            bridges: exact(std::mem::take(&mut self.bridges)),
+            epairs: exact(std::mem::take(&mut self.epairs)),
+            vlans: exact(std::mem::take(&mut self.vlans)),
+            nics: exact(std::mem::take(&mut self.nics)),
             cloned,
             expectations,
         }
@@ -675,6 +679,13 @@ impl Resolver {
     }
 }
 
+/// A list without the room its growth left (up to half of it, a few tens
+/// of megabytes for the host's lists at 100,000 jails).
+fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
+}
+
 /// The pieces, end to end, in a string of the right size.
 fn concat(pieces: &[&str]) -> String {
     let mut s = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
@@ -739,7 +750,7 @@ fn jail_member(m: &ast::Member) -> Option<(&ast::Name, &[Spanned<AstAddr>], Span
 }
 
 fn split_addrs(addrs: &[Spanned<AstAddr>]) -> (Vec<Addr>, Option<Span>) {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(addrs.len());
     let mut slaac = None;
     for a in addrs {
         match a.node {

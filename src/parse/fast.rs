@@ -371,12 +371,14 @@ impl<'a> Reader<'a> {
         loop {
             self.skip();
             if self.peek().is_none() {
+                items.shrink_to_fit();
                 return Some(items);
             }
             if !self.at_sep() {
                 items.push(self.item()?);
                 self.skip();
                 if self.peek().is_none() {
+                    items.shrink_to_fit();
                     return Some(items);
                 }
             }
@@ -386,7 +388,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A block body: `(x? ~ sep)* ~ x? ~ close`, after its opener.
+    /// A block body: `(x? ~ sep)* ~ x? ~ close`, after its opener. The
+    /// list is cut to its length: a block of 2 would otherwise keep room
+    /// for 4 (tens of megabytes at 100,000 jails).
     fn block<T>(
         &mut self,
         close: u8,
@@ -396,12 +400,14 @@ impl<'a> Reader<'a> {
         loop {
             self.skip();
             if let Some(s) = self.punct(close) {
+                out.shrink_to_fit();
                 return Some((out, s));
             }
             if !self.at_sep() {
                 out.push(x(self)?);
                 self.skip();
                 if let Some(s) = self.punct(close) {
+                    out.shrink_to_fit();
                     return Some((out, s));
                 }
             }
@@ -636,6 +642,7 @@ impl<'a> Reader<'a> {
                 if let Some(a) = self.attempt(Self::addr) {
                     addrs.push(a);
                     self.more(Self::addr, &mut addrs);
+                    addrs.shrink_to_fit();
                 }
                 let end = addrs.last().map_or(name.span.end, |a| a.span.end);
                 (MemberKind::Jail { name, addrs }, end)
