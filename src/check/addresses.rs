@@ -91,17 +91,24 @@ fn collect(host: &Host) -> Vec<Use> {
 /// scoped to their link (RFC 4291 §2.5.6): they need only be unique per
 /// segment, and `fe80::1` on every router link is common practice.
 fn duplicates(host: &Host, uses: &mut [Use], out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(IpAddr, Option<usize>), usize> = HashMap::default();
-    for k in 0..uses.len() {
+    let key = |u: &Use| {
+        let addr = u.net.addr();
+        (addr, is_v6_link_local(addr).then_some(u.segment))
+    };
+    // Each later use of a key with the first use of it, found by sorting
+    // the uses' indexes by key (then by index, so a key's first use leads
+    // its run): a vector of indexes, not a map of every address.
+    let mut order: Vec<usize> = (0..uses.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&uses[a]).cmp(&key(&uses[b])).then(a.cmp(&b)));
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    for run in order.chunk_by(|&a, &b| key(&uses[a]) == key(&uses[b])) {
+        again.extend(run[1..].iter().map(|&k| (k, run[0])));
+    }
+    // Reported in source order, as one pass over the uses would.
+    again.sort_unstable();
+    for (k, f) in again {
         let addr = uses[k].net.addr();
-        let scope = is_v6_link_local(addr).then_some(uses[k].segment);
-        let f = match first.entry((addr, scope)) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
-                e.insert(k);
-                continue;
-            }
-        };
+        let scope = key(&uses[k]).1;
         uses[k].duplicate = true;
         let (u, f) = (&uses[k], &uses[f]);
         let (who, who_first) = (who(host, u.iface), who(host, f.iface));
