@@ -16,7 +16,10 @@
 //!    run killed at any later point still knows every file it may have
 //!    placed;
 //! 2. each changed output moves into place; the version it replaces first
-//!    moves into the stage directory, where it stays until the end;
+//!    moves into the stage directory, where it stays until the end. A
+//!    directory of outputs that DIR lacks altogether (`jails/` on a first
+//!    compile) is staged whole and moves into place with one rename, as
+//!    `cp -r` then `mv` would do it;
 //! 3. each stale file moves into the stage directory;
 //! 4. the manifest is pruned to the new entries (atomically).
 //!
@@ -421,6 +424,21 @@ struct Plan {
     union: BTreeSet<String>,
     /// New entries, sorted.
     new: BTreeSet<String>,
+    /// Top-level directories of outputs that DIR lacks: staged whole
+    /// under `<stage>/tree/` and moved into place at once.
+    fresh: BTreeSet<String>,
+}
+
+impl Plan {
+    /// Whether `path` lies in a directory staged whole.
+    fn in_fresh(&self, path: &str) -> bool {
+        top_dir(path).is_some_and(|t| self.fresh.contains(t))
+    }
+}
+
+/// The first component of a path that has more than one.
+fn top_dir(path: &str) -> Option<&str> {
+    path.split_once('/').map(|(top, _)| top)
 }
 
 fn mode_for(file: &OutputFile) -> u32 {
@@ -529,8 +547,30 @@ fn plan(dir: &Path, files: &[OutputFile], force: bool) -> Result<Plan, Error> {
         }
     };
 
+    // Top-level directories DIR does not have: nothing can be in the way
+    // below them, so their outputs need no look.
+    let mut fresh = BTreeSet::new();
+    let mut seen_tops = BTreeSet::new();
+    for top in files.iter().filter_map(|f| top_dir(&f.path)) {
+        if !seen_tops.insert(top) {
+            continue;
+        }
+        let path = dir.join(top);
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fresh.insert(top.to_string());
+            }
+            Err(e) => return Err(io_err("examine", &path)(e)),
+            Ok(_) => {}
+        }
+    }
+
     let mut existing = Vec::with_capacity(files.len());
     for file in files {
+        if top_dir(&file.path).is_some_and(|t| fresh.contains(t)) {
+            existing.push(Existing::Nothing);
+            continue;
+        }
         if let Some(p) = check_parents(dir, &file.path)? {
             foreign.push(Foreign {
                 path: p,
@@ -619,6 +659,7 @@ fn plan(dir: &Path, files: &[OutputFile], force: bool) -> Result<Plan, Error> {
         old_manifest,
         union,
         new,
+        fresh,
     })
 }
 
@@ -711,8 +752,19 @@ fn stage_and_commit(
 ) -> Result<Vec<Change>, Error> {
     // Stage every changed file: nothing in DIR proper changes yet.
     let staged = |i: usize| stage.join(format!("new-{i}"));
+    let tree = stage.join("tree");
+    let mut made: HashSet<PathBuf> = HashSet::new();
     for (i, file) in files.iter().enumerate() {
-        if plan.existing[i] != Existing::Unchanged {
+        if plan.in_fresh(&file.path) {
+            let path = tree.join(&file.path);
+            if let Some(parent) = path.parent()
+                && !made.contains(parent)
+            {
+                fs::create_dir_all(parent).map_err(io_err("create directory", parent))?;
+                made.insert(parent.to_path_buf());
+            }
+            write_file(&path, file.contents.as_bytes(), mode_for(file), false)?;
+        } else if plan.existing[i] != Existing::Unchanged {
             write_file(&staged(i), file.contents.as_bytes(), mode_for(file), false)?;
         }
     }
@@ -796,7 +848,13 @@ fn commit(
     // Directories known to exist (made here or found), so that `jails/` is
     // not created again for each of 100,000 jails.
     let mut dirs: HashSet<PathBuf> = HashSet::new();
+    for top in &plan.fresh {
+        mv(&stage.join("tree").join(top), &dir.join(top), journal)?;
+    }
     for (i, file) in files.iter().enumerate() {
+        if plan.in_fresh(&file.path) {
+            continue;
+        }
         let target = dir.join(&file.path);
         match plan.existing[i] {
             Existing::Unchanged => continue,
@@ -1234,7 +1292,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("new/out");
         let steps = fail_at_every_step(&dir, &outputs(&["web", "db"], "v1"), false);
-        assert_eq!(steps, 7); // manifest, 5 files, manifest
+        // manifest, 3 files, jails/ (staged whole: DIR has none), manifest
+        assert_eq!(steps, 6);
         assert!(dir.join("jails/db/rc.conf").exists());
     }
 
