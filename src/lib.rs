@@ -9,6 +9,14 @@
 //!
 //! The library does no file or process I/O: it takes the source text and
 //! returns diagnostics and output files. The `vjc` binary reads and writes.
+//!
+//! ```
+//! let (checked, outputs) = vjc::compile("lab.vj", "bridge br0 < jail test1 192.168.0.1/24 >");
+//! assert!(!checked.has_errors());
+//! let outputs = outputs.unwrap();
+//! let jail_rc = outputs.iter().find(|f| f.path == "jails/test1/rc.conf").unwrap();
+//! assert!(jail_rc.contents.contains("ifconfig_epair0b=\"inet 192.168.0.1/24\""));
+//! ```
 
 pub mod ast;
 pub mod check;
@@ -21,6 +29,7 @@ pub mod parse;
 pub mod reach;
 pub mod render;
 pub mod resolve;
+pub mod sim;
 pub mod span;
 
 use diagnostic::Diagnostic;

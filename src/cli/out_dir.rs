@@ -663,6 +663,82 @@ fn plan(dir: &Path, files: &[OutputFile], force: bool) -> Result<Plan, Error> {
     })
 }
 
+// ---------------------------------------------------------------- preview
+
+/// What [`write`] would do to one output path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planned {
+    /// Nothing is there: the file would be created.
+    Create,
+    /// A file vjc owns (or `--force` takes over) whose bytes or mode
+    /// differ: it would be replaced.
+    Replace,
+    /// Already right: left alone.
+    Unchanged,
+}
+
+/// `DIR/.vjc-manifest` before a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestNow {
+    Missing,
+    /// vjc's, with these bytes.
+    Vjc(Vec<u8>),
+    /// Something vjc did not write (only with `force`: taken over).
+    Foreign,
+}
+
+/// What [`write`] would do, found by the same planning and ownership
+/// rules, with nothing written: for `vjc compile --check`.
+#[derive(Debug)]
+pub struct Preview {
+    /// Per output file, in `files` order.
+    pub files: Vec<Planned>,
+    /// Files vjc wrote before and would remove, as relative paths.
+    pub stale: Vec<String>,
+    /// The manifest as it is now.
+    pub manifest_now: ManifestNow,
+    /// The manifest [`write`] would leave.
+    pub manifest_after: String,
+}
+
+/// Plans a write of `files` into `dir` without changing anything (DIR
+/// need not exist). Fails as [`write`] would before touching DIR: a bad
+/// output path, a foreign file without `force`, an I/O error.
+pub fn preview(dir: &Path, files: &[OutputFile], force: bool) -> Result<Preview, Error> {
+    validate_outputs(files)?;
+    match fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(Error::Io {
+                action: "write into",
+                path: dir.to_path_buf(),
+                source: io::Error::other("not a directory"),
+            });
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err("open output directory", dir)(e)),
+    }
+    let plan = plan(dir, files, force)?;
+    Ok(Preview {
+        files: plan
+            .existing
+            .iter()
+            .map(|e| match e {
+                Existing::Nothing => Planned::Create,
+                Existing::Replace => Planned::Replace,
+                Existing::Unchanged => Planned::Unchanged,
+            })
+            .collect(),
+        stale: plan.stale,
+        manifest_now: match plan.old_manifest {
+            OldManifest::None => ManifestNow::Missing,
+            OldManifest::Vjc(bytes) => ManifestNow::Vjc(bytes),
+            OldManifest::Other => ManifestNow::Foreign,
+        },
+        manifest_after: manifest_text(&plan.new),
+    })
+}
+
 // ---------------------------------------------------------------- stage
 
 fn remove_stale_stages(dir: &Path) -> Result<(), Error> {

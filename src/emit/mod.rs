@@ -8,6 +8,7 @@ use std::fmt::{self, Write};
 pub mod build_sh;
 #[cfg(test)]
 mod fixtures;
+pub mod graph;
 pub(crate) mod host_vars;
 pub mod jail_conf;
 pub mod jail_rc_conf;
