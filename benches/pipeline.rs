@@ -13,7 +13,9 @@
 //!   `rc.conf`, every jail's `rc.conf` (all of them), `build.sh`; and
 //!   `emit/all`, the whole output tree as `vjc compile` builds it.
 //!
-//! Each stage's input is built once, outside the timing. The large sizes
+//! Each stage's input is built once, outside the timing, and its output is
+//! dropped outside it too (`iter_with_large_drop`): the `vjc` binary does
+//! not free the model or the outputs before it exits. The large sizes
 //! take few samples (flat sampling, 10 samples) so that the whole run stays
 //! short on a 2-core machine; the figures in BENCHMARKS.md come from it.
 
@@ -82,14 +84,14 @@ fn stages(c: &mut Criterion) {
         let mut group = c.benchmark_group("parse");
         configure(&mut group, n);
         group.bench_function(n.to_string(), |b| {
-            b.iter(|| vjc::parse::parse(black_box(&source)).ok())
+            b.iter_with_large_drop(|| vjc::parse::parse(black_box(&source)).ok())
         });
         group.finish();
 
         let mut group = c.benchmark_group("resolve+check");
         configure(&mut group, n);
         group.bench_function(n.to_string(), |b| {
-            b.iter(|| {
+            b.iter_with_large_drop(|| {
                 let resolved = vjc::resolve::resolve("lab.vj", black_box(&file));
                 let model = resolved.model.expect("generated labs resolve");
                 let diagnostics = vjc::check::check(&file, &model);
@@ -101,13 +103,13 @@ fn stages(c: &mut Criterion) {
         let mut group = c.benchmark_group("emit");
         configure(&mut group, n);
         group.bench_function(format!("jail.conf/{n}"), |b| {
-            b.iter(|| render(|s| jail_conf::write(&model, black_box(host), s)))
+            b.iter_with_large_drop(|| render(|s| jail_conf::write(&model, black_box(host), s)))
         });
         group.bench_function(format!("rc.conf/{n}"), |b| {
-            b.iter(|| render(|s| rc_conf::write(&model, black_box(host), s)))
+            b.iter_with_large_drop(|| render(|s| rc_conf::write(&model, black_box(host), s)))
         });
         group.bench_function(format!("jails-rc.conf/{n}"), |b| {
-            b.iter(|| {
+            b.iter_with_large_drop(|| {
                 host.jails
                     .iter()
                     .map(|j| render(|s| jail_rc_conf::write(&model, black_box(host), j, s)))
@@ -115,10 +117,10 @@ fn stages(c: &mut Criterion) {
             })
         });
         group.bench_function(format!("build.sh/{n}"), |b| {
-            b.iter(|| render(|s| build_sh::write(&model, black_box(host), s)))
+            b.iter_with_large_drop(|| render(|s| build_sh::write(&model, black_box(host), s)))
         });
         group.bench_function(format!("all/{n}"), |b| {
-            b.iter(|| vjc::emit::all(black_box(&model)))
+            b.iter_with_large_drop(|| vjc::emit::all(black_box(&model)))
         });
         group.finish();
     }
