@@ -49,7 +49,7 @@
 
 use crate::model::{Addr, ExpectTarget, Expectation, Host, RouteDest, SegmentKind};
 use crate::span::Span;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::net::IpAddr;
 
 /// The most routers a packet crosses: it leaves with TTL (hop limit) 64 and
@@ -283,7 +283,12 @@ enum Choice<'h> {
 /// Per-host indexes for walking packets.
 pub struct Reach<'h> {
     host: &'h Host,
-    owners: HashMap<IpAddr, Vec<Owner>>,
+    /// Every configured address, sorted, and beside each its owner: the
+    /// owners of one address are a run of `owners`, in source order. Two
+    /// flat vectors rather than a map of vectors: one allocation per host,
+    /// not one per address.
+    owner_addrs: Vec<IpAddr>,
+    owners: Vec<Owner>,
     host_ports: Vec<Port<'h>>,
     /// `(jail, iface)` of jails with `forwarding`, per segment.
     forwarders: Vec<Vec<(usize, usize)>>,
@@ -302,7 +307,7 @@ fn present(iface: &crate::model::JailIface) -> bool {
 
 impl<'h> Reach<'h> {
     pub fn new(host: &'h Host) -> Reach<'h> {
-        let mut owners: HashMap<IpAddr, Vec<Owner>> = HashMap::new();
+        let mut owners: Vec<(IpAddr, Owner)> = Vec::new();
         let mut forwarders = vec![Vec::new(); host.segments.len()];
         let mut outside_facing = vec![false; host.jails.len()];
         let mut outside_router = false;
@@ -320,12 +325,15 @@ impl<'h> Reach<'h> {
                     outside_router |= jail.forwarding;
                 }
                 for a in &iface.addrs {
-                    owners.entry(a.net.addr()).or_default().push(Owner {
-                        node: Node::Jail(j),
-                        segment: iface.segment,
-                        iface: Some(i),
-                        span: a.span,
-                    });
+                    owners.push((
+                        a.net.addr(),
+                        Owner {
+                            node: Node::Jail(j),
+                            segment: iface.segment,
+                            iface: Some(i),
+                            span: a.span,
+                        },
+                    ));
                 }
                 if jail.forwarding
                     && let Some(f) = forwarders.get_mut(iface.segment)
@@ -340,12 +348,15 @@ impl<'h> Reach<'h> {
                 continue;
             }
             for a in &seg.host_addrs {
-                owners.entry(a.net.addr()).or_default().push(Owner {
-                    node: Node::Host,
-                    segment: s,
-                    iface: None,
-                    span: a.span,
-                });
+                owners.push((
+                    a.net.addr(),
+                    Owner {
+                        node: Node::Host,
+                        segment: s,
+                        iface: None,
+                        span: a.span,
+                    },
+                ));
             }
             host_ports.push(Port {
                 segment: s,
@@ -353,8 +364,12 @@ impl<'h> Reach<'h> {
                 addrs: &seg.host_addrs,
             });
         }
+        // Stable: the owners of one address stay in source order.
+        owners.sort_by_key(|&(addr, _)| addr);
+        let (owner_addrs, owners) = owners.into_iter().unzip();
         Reach {
             host,
+            owner_addrs,
             owners,
             host_ports,
             forwarders,
@@ -383,7 +398,9 @@ impl<'h> Reach<'h> {
 
     /// Where `addr` is configured, in source order (jails, then the host).
     pub fn owners(&self, addr: IpAddr) -> &[Owner] {
-        self.owners.get(&addr).map_or(&[], Vec::as_slice)
+        let start = self.owner_addrs.partition_point(|a| *a < addr);
+        let end = start + self.owner_addrs[start..].partition_point(|a| *a == addr);
+        &self.owners[start..end]
     }
 
     /// Jails with `forwarding` attached to `segment`, as `(jail, iface)`.
@@ -445,7 +462,7 @@ impl<'h> Reach<'h> {
             at: None,
             out: None,
         }];
-        let mut seen = HashSet::from([from]);
+        let mut seen: HashSet<Node> = [from].into_iter().collect();
         let end = loop {
             let k = visits.len() - 1;
             let node = visits[k].node;
@@ -594,7 +611,7 @@ impl<'h> Reach<'h> {
             ExpectTarget::Addr(a) => vec![a],
         };
         out.retain(has_family);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         out.retain(|a| seen.insert(*a));
         out
     }

@@ -10,7 +10,7 @@ use crate::ast::{self, Addr as AstAddr, ItemKind, MemberKind, Setting, WorldMode
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::{Span, Spanned};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub struct Resolved {
     pub model: Option<Model>,
@@ -150,14 +150,19 @@ impl Resolver {
             }
         }
         for jail in &mut self.jails {
+            // Lists of one or two would keep room for four: tens of
+            // megabytes at 100,000 jails.
+            jail.interfaces.shrink_to_fit();
+            jail.routes.shrink_to_fit();
+            // Built by hand, not with format!: this runs once per jail.
             if jail.hostname.is_empty() {
                 jail.hostname = match domain {
-                    Some(d) => format!("{}.{d}", jail.name),
+                    Some(d) => concat(&[&jail.name, ".", d]),
                     None => jail.name.clone(),
                 };
             }
             if jail.path.is_empty() {
-                jail.path = format!("{}/{}", jails_root.trim_end_matches('/'), jail.name);
+                jail.path = concat(&[jails_root.trim_end_matches('/'), "/", &jail.name]);
             }
         }
         let expectations = file
@@ -182,12 +187,12 @@ impl Resolver {
             src: s.src.map_or(DEFAULT_SRC, |p| p.node.as_str()).to_string(),
             world: s.world.map_or(WorldMode::Source, |w| w.node),
             kernel: kernel(s.kernel.map(|(k, _)| k), facts),
-            jails: std::mem::take(&mut self.jails),
-            segments: std::mem::take(&mut self.segments),
-            bridges: std::mem::take(&mut self.bridges),
-            epairs: std::mem::take(&mut self.epairs),
-            vlans: std::mem::take(&mut self.vlans),
-            nics: std::mem::take(&mut self.nics),
+            jails: exact(std::mem::take(&mut self.jails)),
+            segments: exact(std::mem::take(&mut self.segments)),
+            bridges: exact(std::mem::take(&mut self.bridges)),
+            epairs: exact(std::mem::take(&mut self.epairs)),
+            vlans: exact(std::mem::take(&mut self.vlans)),
+            nics: exact(std::mem::take(&mut self.nics)),
             cloned,
             expectations,
         }
@@ -204,7 +209,7 @@ impl Resolver {
             world: None,
             kernel: None,
         };
-        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        let mut seen: HashMap<&'static str, Span> = HashMap::default();
         for item in &file.items {
             let ItemKind::Setting(setting) = &item.kind else {
                 continue;
@@ -333,7 +338,7 @@ impl Resolver {
         let j = &mut self.jails[jail];
         let iface = j.interfaces.len();
         j.interfaces.push(JailIface {
-            rc_name: rc_name(&ifname),
+            rc_name: rc_spelling(&ifname),
             name: ifname,
             segment,
             addrs,
@@ -346,16 +351,20 @@ impl Resolver {
 
     fn new_epair(&mut self, a: EndPlace, b: EndPlace, mtu: Option<u32>) -> usize {
         let i = self.epairs.len();
-        let name = format!("epair{i}");
-        let end = |suffix: char, place| EpairEnd {
-            name: format!("{name}{suffix}"),
-            rc_name: format!("{name}{suffix}"),
-            place,
-            mtu,
+        // One per jail on a bridge: built by hand, not with format!.
+        let name = concat(&["epair", &i.to_string()]);
+        let end = |suffix: &str, place| {
+            let end = concat(&[&name, suffix]);
+            EpairEnd {
+                rc_name: end.clone(),
+                name: end,
+                place,
+                mtu,
+            }
         };
         self.epairs.push(Epair {
-            a: end('a', a),
-            b: end('b', b),
+            a: end("a", a),
+            b: end("b", b),
             name,
         });
         i
@@ -695,6 +704,32 @@ impl Resolver {
     }
 }
 
+/// A list without the room its growth left (up to half of it, a few tens
+/// of megabytes for the host's lists at 100,000 jails).
+fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
+}
+
+/// The pieces, end to end, in a string of the right size.
+fn concat(pieces: &[&str]) -> String {
+    let mut s = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `rc_name`, with no character-by-character copy for the usual name that
+/// is already its own rc.conf spelling (`epair0b`).
+fn rc_spelling(name: &str) -> String {
+    if name.contains(['.', '-', '/', '+']) {
+        rc_name(name)
+    } else {
+        name.to_string()
+    }
+}
+
 /// `vlan ID on IF`, wherever it was written (`em0.100` included).
 struct VlanSpec {
     id: Spanned<u32>,
@@ -740,7 +775,7 @@ fn jail_member(m: &ast::Member) -> Option<(&ast::Name, &[Spanned<AstAddr>], Span
 }
 
 fn split_addrs(addrs: &[Spanned<AstAddr>]) -> (Vec<Addr>, Option<Span>) {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(addrs.len());
     let mut slaac = None;
     for a in addrs {
         match a.node {

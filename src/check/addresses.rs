@@ -12,8 +12,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Model, Segment, SegmentKind};
 use crate::span::Span;
 use ipnet::IpNet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 pub fn check(_file: &ast::File, model: &Model, out: &mut Vec<Diagnostic>) {
@@ -90,17 +91,24 @@ fn collect(host: &Host) -> Vec<Use> {
 /// scoped to their link (RFC 4291 §2.5.6): they need only be unique per
 /// segment, and `fe80::1` on every router link is common practice.
 fn duplicates(host: &Host, uses: &mut [Use], out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<(IpAddr, Option<usize>), usize> = HashMap::new();
-    for k in 0..uses.len() {
+    let key = |u: &Use| {
+        let addr = u.net.addr();
+        (addr, is_v6_link_local(addr).then_some(u.segment))
+    };
+    // Each later use of a key with the first use of it, found by sorting
+    // the uses' indexes by key (then by index, so a key's first use leads
+    // its run): a vector of indexes, not a map of every address.
+    let mut order: Vec<usize> = (0..uses.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&uses[a]).cmp(&key(&uses[b])).then(a.cmp(&b)));
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    for run in order.chunk_by(|&a, &b| key(&uses[a]) == key(&uses[b])) {
+        again.extend(run[1..].iter().map(|&k| (k, run[0])));
+    }
+    // Reported in source order, as one pass over the uses would.
+    again.sort_unstable();
+    for (k, f) in again {
         let addr = uses[k].net.addr();
-        let scope = is_v6_link_local(addr).then_some(uses[k].segment);
-        let f = match first.entry((addr, scope)) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
-                e.insert(k);
-                continue;
-            }
-        };
+        let scope = key(&uses[k]).1;
         uses[k].duplicate = true;
         let (u, f) = (&uses[k], &uses[f]);
         let (who, who_first) = (who(host, u.iface), who(host, f.iface));
@@ -243,7 +251,7 @@ fn subnets_on_one_segment(
         if list.len() < 2 {
             continue;
         }
-        let mut node: HashMap<IpNet, usize> = HashMap::new();
+        let mut node: HashMap<IpNet, usize> = HashMap::default();
         let mut node_of = Vec::with_capacity(list.len());
         for &k in list {
             let next = node.len();
@@ -251,7 +259,7 @@ fn subnets_on_one_segment(
         }
         let mut sets = UnionFind::new(node.len());
         // Aliases: one interface's subnets of one family.
-        let mut iface_node: HashMap<(Iface, bool), usize> = HashMap::new();
+        let mut iface_node: HashMap<(Iface, bool), usize> = HashMap::default();
         for (p, &k) in list.iter().enumerate() {
             let u = &uses[k];
             match iface_node.entry((u.iface, u.net.addr().is_ipv4())) {
@@ -275,7 +283,7 @@ fn subnets_on_one_segment(
                 }
             }
         }
-        let mut roots = HashSet::new();
+        let mut roots = HashSet::default();
         let mut first_of_family: [Option<usize>; 2] = [None, None];
         for (p, &k) in list.iter().enumerate() {
             if !roots.insert(sets.find(node_of[p])) {
@@ -333,14 +341,14 @@ fn subnet_on_several_segments(
     let l2 = l2_segments(host);
     let root = |s: usize| l2.get(s).copied().unwrap_or(s);
     // Subnet → its first use.
-    let mut first: HashMap<IpNet, usize> = HashMap::new();
+    let mut first: HashMap<IpNet, usize> = HashMap::default();
     // (later, earlier) L2 segments already reported.
-    let mut reported: HashSet<(usize, usize)> = HashSet::new();
+    let mut reported: HashSet<(usize, usize)> = HashSet::default();
     for (s, list) in by_segment.iter().enumerate() {
         // Earlier segment → (shared subnets, first use here, first use there).
         let mut shared: Vec<(Vec<IpNet>, usize, usize)> = Vec::new();
-        let mut shared_with: HashMap<usize, usize> = HashMap::new();
-        let mut noted: HashSet<IpNet> = HashSet::new();
+        let mut shared_with: HashMap<usize, usize> = HashMap::default();
+        let mut noted: HashSet<IpNet> = HashSet::default();
         for &k in list {
             let net = uses[k].net;
             // A /32 or /128 is one address: E0501 reports it twice.
@@ -413,7 +421,7 @@ fn subnet_on_several_segments(
 /// rules take such segments as one, so as not to repeat them.
 pub(crate) fn l2_segments(host: &Host) -> Vec<usize> {
     let mut sets = UnionFind::new(host.segments.len());
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::default();
     for (s, seg) in host.segments.iter().enumerate() {
         let names: Vec<&str> = match seg.kind {
             SegmentKind::Bridge(b) => host

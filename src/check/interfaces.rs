@@ -8,7 +8,7 @@ use crate::codes::CodeInfo;
 use crate::diagnostic::Diagnostic;
 use crate::model::{EndPlace, Host, Model, NicRole, VlanPlace};
 use crate::span::Span;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// IFNAMSIZ is 16 "including terminating '\0'" (sys/net/if.h): an
 /// interface name has at most 15 characters (FREEBSD.md §5).
@@ -28,7 +28,7 @@ pub fn check(file: &ast::File, model: &Model, out: &mut Vec<Diagnostic>) {
 /// by the start of the segment: a use of an interface points there rather
 /// than at the whole segment.
 fn segment_headers(file: &ast::File) -> HashMap<usize, Span> {
-    let mut headers = HashMap::new();
+    let mut headers = HashMap::default();
     for item in &file.items {
         if let ItemKind::Segment(seg) = &item.kind {
             let header = match &seg.kind {
@@ -123,7 +123,7 @@ fn places(host: &Host, headers: &HashMap<usize, Span>, out: &mut Vec<Diagnostic>
             visit(host, Key::Nic(n), &mut seen, role, span, out);
         }
     }
-    let mut vlans: HashMap<(usize, u32), Seen> = HashMap::new();
+    let mut vlans: HashMap<(usize, u32), Seen> = HashMap::default();
     for v in &host.vlans {
         // An invalid id is reported as such (E0410).
         if !valid_vlan_id(v.id) {
@@ -369,7 +369,7 @@ fn name_lengths(host: &Host, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut vlans = HashSet::new();
+    let mut vlans = HashSet::default();
     for v in &host.vlans {
         let parent_too_long = host
             .nics
@@ -446,7 +446,7 @@ enum Created {
 /// (SIOCSIFNAME: EEXIST, sys/net/if.c if_rename). cloned_interfaces creates
 /// vjc's epairs and bridges at boot before any rename.
 fn name_collisions(host: &Host, out: &mut Vec<Diagnostic>) {
-    let mut created: HashMap<&str, Created> = HashMap::new();
+    let mut created: HashMap<&str, Created> = HashMap::default();
     for (e, epair) in host.epairs.iter().enumerate() {
         created.insert(&epair.a.name, Created::Epair(e));
         created.insert(&epair.b.name, Created::Epair(e));

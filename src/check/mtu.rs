@@ -10,7 +10,7 @@ use crate::codes::CodeInfo;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Model, NicRole, VlanPlace};
 use crate::span::Span;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// IF_MINMTU and IF_MAXMTU (sys/net/if_var.h): ifhwioctl refuses an MTU
 /// outside them with EINVAL (sys/net/if.c, SIOCSIFMTU). 72 is "a TCP/IP
@@ -70,30 +70,33 @@ fn written_mtus(file: &ast::File) -> Vec<(&str, Option<Span>)> {
 
 /// A bridge member whose MTU is not vjc's to choose unless `mtu` is given.
 #[derive(Debug, Clone)]
-struct Member {
-    kind: Kind,
+struct Member<'h> {
+    kind: Kind<'h>,
     span: Span,
 }
 
+/// Names borrowed from the model: a member list is built for every bridge
+/// and rarely reported, so nothing is copied or formatted until it is.
 #[derive(Debug, Clone)]
-enum Kind {
+enum Kind<'h> {
     /// `<parent>.<id>`, with the parent NIC's index and name.
     Vlan {
-        name: String,
+        name: &'h str,
         parent: usize,
-        parent_name: String,
+        parent_name: &'h str,
     },
-    /// The host end of a jail's epair (`epairNa`), or empty when unknown.
+    /// A jail's epair, by the end the jail holds (`epairNb`); the host end
+    /// (`epairNa`) is derived when a label needs it.
     Epair {
-        host_end: String,
+        jail_end: &'h str,
     },
     Uplink {
-        nic: String,
+        nic: &'h str,
     },
 }
 
 /// Every bridge's VLAN, epair and uplink members, in source order.
-fn members(host: &Host) -> Vec<Vec<Member>> {
+fn members(host: &Host) -> Vec<Vec<Member<'_>>> {
     let mut out: Vec<Vec<Member>> = vec![Vec::new(); host.bridges.len()];
     for v in &host.vlans {
         if let VlanPlace::Bridge(b) = v.place
@@ -101,12 +104,9 @@ fn members(host: &Host) -> Vec<Vec<Member>> {
         {
             list.push(Member {
                 kind: Kind::Vlan {
-                    name: v.name.clone(),
+                    name: &v.name,
                     parent: v.parent,
-                    parent_name: host
-                        .nics
-                        .get(v.parent)
-                        .map_or(String::new(), |n| n.name.clone()),
+                    parent_name: host.nics.get(v.parent).map_or("", |n| n.name.as_str()),
                 },
                 span: v.span,
             });
@@ -118,9 +118,7 @@ fn members(host: &Host) -> Vec<Vec<Member>> {
                 && let Some(list) = out.get_mut(b)
             {
                 list.push(Member {
-                    kind: Kind::Uplink {
-                        nic: nic.name.clone(),
-                    },
+                    kind: Kind::Uplink { nic: &nic.name },
                     span: u.span,
                 });
             }
@@ -134,13 +132,10 @@ fn members(host: &Host) -> Vec<Vec<Member>> {
             let Some(iface) = host.jails.get(j).and_then(|jail| jail.interfaces.get(i)) else {
                 continue;
             };
-            // The jail holds `epairNb`; `epairNa` stays on the bridge.
-            let host_end = iface
-                .name
-                .strip_suffix('b')
-                .map_or(String::new(), |base| format!("{base}a"));
             out[b].push(Member {
-                kind: Kind::Epair { host_end },
+                kind: Kind::Epair {
+                    jail_end: &iface.name,
+                },
                 span: iface.span,
             });
         }
@@ -179,7 +174,7 @@ fn undeclared(host: &Host, b: usize, members: &[Member], out: &mut Vec<Diagnosti
     };
     let bridge = &host.bridges[b];
     let parent_name = match &vlan.kind {
-        Kind::Vlan { parent_name, .. } => parent_name.as_str(),
+        Kind::Vlan { parent_name, .. } => parent_name,
         _ => "",
     };
     out.push(
@@ -217,8 +212,11 @@ fn label(kind: &Kind) -> String {
         Kind::Vlan {
             name, parent_name, ..
         } => format!("`{name}` has {parent_name}'s MTU, or 4 less without VLAN_MTU"),
-        Kind::Epair { host_end } if host_end.is_empty() => "an epair: MTU 1500".to_string(),
-        Kind::Epair { host_end } => format!("`{host_end}` has epair's MTU, 1500"),
+        // The jail holds `epairNb`; `epairNa` stays on the bridge.
+        Kind::Epair { jail_end } => match jail_end.strip_suffix('b') {
+            Some(base) => format!("`{base}a` has epair's MTU, 1500"),
+            None => "an epair: MTU 1500".to_string(),
+        },
         Kind::Uplink { nic } => format!("`{nic}` keeps the MTU the host gives it"),
     }
 }
@@ -351,7 +349,7 @@ fn jumbo(
     members: &[Member],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut parents = HashSet::new();
+    let mut parents = HashSet::default();
     let mut labels = Vec::new();
     let mut nics = Vec::new();
     for m in members {
@@ -369,12 +367,12 @@ fn jumbo(
                             mtu.saturating_add(4)
                         ),
                     ));
-                    nics.push(parent_name.as_str());
+                    nics.push(*parent_name);
                 }
             }
             Kind::Uplink { nic } => {
                 labels.push((m.span, format!("vjc sets `{nic}` to MTU {mtu}")));
-                nics.push(nic.as_str());
+                nics.push(*nic);
             }
             Kind::Epair { .. } => {}
         }
@@ -401,7 +399,7 @@ fn jumbo(
         d = d.with_secondary(s, l);
     }
     let parent_help = members.iter().find_map(|m| match &m.kind {
-        Kind::Vlan { parent_name, .. } => Some(parent_name.as_str()),
+        Kind::Vlan { parent_name, .. } => Some(*parent_name),
         _ => None,
     });
     d = d.with_note("a NIC driver without jumbo frames refuses an MTU above 1500 (EINVAL)");

@@ -6,7 +6,8 @@ use crate::codes::CodeInfo;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Model, SegmentKind, rc_name};
 use crate::span::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 /// Parameters vjc writes itself; a `param` may not set them.
 pub const OWN_PARAMS: &[&str] = &[
@@ -173,7 +174,7 @@ fn reserved(host: &Host, out: &mut Vec<Diagnostic>) {
 
 /// Bridges and epairs are named; two segments may not share a name.
 fn segment_names(host: &Host, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, Span> = HashMap::new();
+    let mut seen: HashMap<&str, Span> = HashMap::default();
     for seg in &host.segments {
         if !matches!(seg.kind, SegmentKind::Bridge(_) | SegmentKind::Epair(_)) {
             continue;
@@ -221,9 +222,14 @@ fn collisions<'a>(
     var: impl Fn(&str) -> String,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<String, (&str, Span)> = HashMap::new();
+    let mut seen: HashMap<Cow<str>, (&str, Span)> = HashMap::default();
     for (name, span) in names {
-        let rc = rc_name(name);
+        // Most names are their own rc.conf spelling: no copy for those.
+        let rc = if name.contains(['.', '-', '/', '+']) {
+            Cow::Owned(rc_name(name))
+        } else {
+            Cow::Borrowed(name)
+        };
         match seen.get(&rc) {
             Some(&(first, first_span)) if first != name => {
                 let var = var(&rc);
@@ -252,20 +258,26 @@ fn collisions<'a>(
 /// Two jails may not share a root, nor may one root lie inside another:
 /// build.sh would install one world over the other.
 fn overlapping_paths(host: &Host, out: &mut Vec<Diagnostic>) {
-    let mut roots: Vec<(Vec<&str>, usize)> = host
-        .jails
-        .iter()
-        .enumerate()
+    // Every root's components in one vector, each root a range of it: two
+    // allocations for the whole host rather than one per jail.
+    let mut components: Vec<&str> = Vec::new();
+    let mut roots: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    for (i, j) in host.jails.iter().enumerate() {
         // A path that breaks the path rule is reported as such (E0207).
-        .filter(|(_, j)| path_problem(&j.path).is_none())
-        .map(|(i, j)| (j.path.split('/').filter(|c| !c.is_empty()).collect(), i))
-        .collect();
+        if path_problem(&j.path).is_some() {
+            continue;
+        }
+        let start = components.len();
+        components.extend(j.path.split('/').filter(|c| !c.is_empty()));
+        roots.push((start..components.len(), i));
+    }
+    let of = |r: &(std::ops::Range<usize>, usize)| &components[r.0.clone()];
     // In component order, a root's descendants follow it directly.
-    roots.sort();
-    let mut open: Option<&(Vec<&str>, usize)> = None;
+    roots.sort_by(|a, b| of(a).cmp(of(b)).then(a.1.cmp(&b.1)));
+    let mut open: Option<&(std::ops::Range<usize>, usize)> = None;
     for r in &roots {
         if let Some(o) = open
-            && r.0.starts_with(&o.0)
+            && of(r).starts_with(of(o))
         {
             let (outer, inner) = (&host.jails[o.1], &host.jails[r.1]);
             let (first, second) = if outer.path_span <= inner.path_span {

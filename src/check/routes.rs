@@ -15,13 +15,14 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Jail, Model, Route, RouteDest, SegmentKind};
 use crate::span::Span;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 pub fn check(file: &ast::File, model: &Model, out: &mut Vec<Diagnostic>) {
     // The resolver keeps a jail's first block only (E0201).
-    let mut blocks: HashMap<&str, &ast::JailBlock> = HashMap::new();
+    let mut blocks: HashMap<&str, &ast::JailBlock> = HashMap::default();
     for item in &file.items {
         if let ItemKind::Jail(block) = &item.kind {
             blocks.entry(&block.name.node).or_insert(block);
@@ -30,13 +31,13 @@ pub fn check(file: &ast::File, model: &Model, out: &mut Vec<Diagnostic>) {
     for host in &model.hosts {
         let holders = holders(host);
         let mut own = Own::default();
-        let mut dests = HashMap::new();
+        let mut dests = HashMap::default();
         let mut written = Vec::new();
         for jail in &host.jails {
             let block = blocks.get(jail.name.as_str()).copied();
             if !jail.routes.is_empty() {
                 own.fill(jail);
-                dests.clear();
+                reset(&mut dests, jail.routes.len());
                 written.clear();
                 written.extend(block.into_iter().flat_map(|b| &b.props).filter_map(
                     |p| match &p.kind {
@@ -76,7 +77,7 @@ impl Holders {
 fn holders(host: &Host) -> Holders {
     let l2 = l2_segments(host);
     let root = |s: usize| l2.get(s).copied().unwrap_or(s);
-    let mut index = HashMap::new();
+    let mut index = HashMap::default();
     for (j, jail) in host.jails.iter().enumerate() {
         for iface in jail.interfaces.iter().filter(|i| !i.name.is_empty()) {
             for a in &iface.addrs {
@@ -100,6 +101,18 @@ fn holders(host: &Host) -> Holders {
 
 /// One jail's own addresses, as its routes need them. One is reused for
 /// every jail.
+/// Empties a map reused from jail to jail for one that needs about `n`
+/// entries. `clear` costs the map's capacity, not its length: after one
+/// jail with 20,000 routes, clearing for each of 100,000 small jails would
+/// cost 20,000 × 100,000. A map much larger than needed is replaced.
+fn reset<K, V>(map: &mut HashMap<K, V>, n: usize) {
+    if map.capacity() > 64 && map.capacity() > 4 * n {
+        *map = HashMap::with_capacity_and_hasher(n, Default::default());
+    } else {
+        map.clear();
+    }
+}
+
 #[derive(Default)]
 struct Own {
     /// Subnet → (segment, where the address is written), first wins.
@@ -114,9 +127,10 @@ struct Own {
 
 impl Own {
     fn fill(&mut self, jail: &Jail) {
-        self.nets.clear();
+        let addrs = jail.interfaces.iter().map(|i| i.addrs.len()).sum();
+        reset(&mut self.nets, addrs);
         self.lens.clear();
-        self.addrs.clear();
+        reset(&mut self.addrs, addrs);
         (self.v4, self.v6, self.slaac) = (false, false, false);
         for iface in &jail.interfaces {
             self.slaac |= iface.slaac.is_some();

@@ -6,7 +6,7 @@ use crate::codes::CodeInfo;
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::span::Span;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub fn check(file: &ast::File, _model: &Model, out: &mut Vec<Diagnostic>) {
     for item in &file.items {
@@ -24,7 +24,7 @@ fn segment(seg: &ast::Segment, span: Span, out: &mut Vec<Diagnostic>) {
         SegmentKind::Epair(n) => (format!("epair `{}`", n.node), n.span),
     };
     let is_bridge = matches!(seg.kind, SegmentKind::Bridge { .. });
-    let mut jails: HashMap<&str, Span> = HashMap::new();
+    let mut jails: HashMap<&str, Span> = HashMap::default();
     let mut jail_members = Vec::new();
     let mut host: Option<Span> = None;
     for m in &seg.members {

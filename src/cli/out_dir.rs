@@ -34,6 +34,18 @@
 //! without a log is deleted. So after a kill, DIR holds the old outputs, or
 //! the new ones once the next run has finished them; never a mix that
 //! stays.
+//!
+//! Durability. All or nothing holds against errors and a killed vjc by the
+//! staging and the renames alone: no output is synced to disk one by one
+//! (100,000 jails would be 100,000 fsyncs, minutes of waiting for nothing
+//! the guarantee needs). What must survive a crash of the whole machine is
+//! the manifest, since it alone says which files vjc may replace: each
+//! manifest is synced before it is renamed into place, and DIR after each
+//! of the two manifest renames, so that after a power loss DIR holds the
+//! old manifest or the union, or the union or the new one, never a torn or
+//! empty one. Outputs written by a run that a power loss cut short may be
+//! empty or missing; the manifest lists them, so the next `vjc compile`
+//! replaces them.
 //! An output whose bytes and mode are already right is not rewritten, so
 //! regenerating the same input changes no file (nor its mtime).
 //!
@@ -46,7 +58,7 @@
 //! DIR is locked with flock(2) while vjc works in it, so two concurrent
 //! runs cannot interleave.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -65,8 +77,11 @@ const REDO: &str = "redo";
 const REDO_HEADER: &str = "# vjc redo log 1: the moves that finish this write";
 /// How much of an existing file is read to find its header.
 const HEADER_PROBE: u64 = 4096;
-/// A manifest larger than this is not vjc's.
-const MANIFEST_LIMIT: u64 = 1 << 20;
+/// A manifest larger than this is not vjc's. A manifest has a line per
+/// output, a file per jail (`jails/<name>/rc.conf`), and jails come from an
+/// input of at most 64 MiB: a real one stays far below (2 MiB for 100,000
+/// jails). Only a file that starts with [`MANIFEST_HEADER`] is read whole.
+const MANIFEST_LIMIT: u64 = 256 << 20;
 
 /// What happened to one path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -515,9 +530,16 @@ fn plan(dir: &Path, files: &[OutputFile], force: bool) -> Result<Plan, Error> {
             });
             (OldManifest::Other, BTreeSet::new())
         }
-        Ok(_) => {
-            let bytes = read_prefix(&manifest_path, MANIFEST_LIMIT + 1)
+        Ok(m) => {
+            // The header first: a large foreign file is not read whole.
+            let head = read_prefix(&manifest_path, HEADER_PROBE)
                 .map_err(io_err("read", &manifest_path))?;
+            let bytes = if head.starts_with(MANIFEST_HEADER.as_bytes()) && m.len() > HEADER_PROBE {
+                read_prefix(&manifest_path, MANIFEST_LIMIT + 1)
+                    .map_err(io_err("read", &manifest_path))?
+            } else {
+                head
+            };
             match parse_manifest(&bytes) {
                 Some(entries) if bytes.len() as u64 <= MANIFEST_LIMIT => {
                     (OldManifest::Vjc(bytes), entries)
@@ -748,8 +770,9 @@ fn create_stage(dir: &Path) -> Result<PathBuf, Error> {
     unreachable!("the loop returns")
 }
 
-/// Writes a new file with exactly `mode` (whatever the umask) and syncs it.
-fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
+/// Writes a new file with exactly `mode` (whatever the umask); syncs it to
+/// disk when `durable` (the manifests: see "Durability" in the module doc).
+fn write_file(path: &Path, bytes: &[u8], mode: u32, durable: bool) -> Result<(), Error> {
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -759,8 +782,17 @@ fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
     f.write_all(bytes).map_err(io_err("write", path))?;
     f.set_permissions(fs::Permissions::from_mode(mode))
         .map_err(io_err("set the mode of", path))?;
-    f.sync_all().map_err(io_err("write", path))?;
+    if durable {
+        f.sync_all().map_err(io_err("write", path))?;
+    }
     Ok(())
+}
+
+/// Makes the renames done in `dir` so far durable.
+fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err("sync", dir))
 }
 
 /// One step done, and how to undo it.
@@ -785,16 +817,26 @@ fn stage_and_commit(
     let staged = |i: usize| stage.join(format!("new-{i}"));
     for (i, file) in files.iter().enumerate() {
         if plan.existing[i] != Existing::Unchanged {
-            write_file(&staged(i), file.contents.as_bytes(), mode_for(file))?;
+            write_file(&staged(i), file.contents.as_bytes(), mode_for(file), false)?;
         }
     }
     let union_path = stage.join("manifest-union");
-    write_file(&union_path, manifest_text(&plan.union).as_bytes(), 0o644)?;
+    write_file(
+        &union_path,
+        manifest_text(&plan.union).as_bytes(),
+        0o644,
+        true,
+    )?;
     let final_path = stage.join("manifest");
-    write_file(&final_path, manifest_text(&plan.new).as_bytes(), 0o644)?;
+    write_file(
+        &final_path,
+        manifest_text(&plan.new).as_bytes(),
+        0o644,
+        true,
+    )?;
     // The commit point: from here on a killed run is finished by the next.
     let redo_tmp = stage.join("redo-tmp");
-    write_file(&redo_tmp, redo_text(files, plan).as_bytes(), 0o644)?;
+    write_file(&redo_tmp, redo_text(files, plan).as_bytes(), 0o644, true)?;
     fs::rename(&redo_tmp, stage.join(REDO)).map_err(io_err("commit", &stage.join(REDO)))?;
 
     let mut journal = Vec::new();
@@ -858,8 +900,13 @@ fn commit(
         OldManifest::Vjc(bytes) => journal.push(Undo::Manifest(Some(bytes.clone()))),
         OldManifest::None => journal.push(Undo::Manifest(None)),
     }
+    // The union is on disk before any output lands.
+    sync_dir(dir)?;
 
     // 2. Each changed output into place; what it replaces into the stage.
+    // Directories known to exist (made here or found), so that `jails/` is
+    // not created again for each of 100,000 jails.
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
     for (i, file) in files.iter().enumerate() {
         let target = dir.join(&file.path);
         match plan.existing[i] {
@@ -870,6 +917,10 @@ fn commit(
                 let components: Vec<&str> = file.path.split('/').collect();
                 for c in &components[..components.len() - 1] {
                     d.push(c);
+                    if dirs.contains(&d) {
+                        continue;
+                    }
+                    dirs.insert(d.clone());
                     match fs::create_dir(&d) {
                         Ok(()) => journal.push(Undo::CreatedDir(d.clone())),
                         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
@@ -1064,7 +1115,7 @@ fn rollback(dir: &Path, stage: &Path, journal: Vec<Undo>) -> Vec<String> {
                 let restore = stage.join("manifest-restore");
                 let _ = fs::remove_file(&restore);
                 // The old manifest's own mode is not worth keeping: 0644.
-                write_file(&restore, bytes, 0o644)
+                write_file(&restore, bytes, 0o644, true)
                     .map_err(|e| io::Error::other(e.to_string()))
                     .and_then(|()| fs::rename(&restore, &manifest))
             }
@@ -1365,6 +1416,22 @@ mod tests {
         assert!(err.to_string().contains(MANIFEST), "{err}");
         write(dir, &outputs(&[], "v1"), true).unwrap();
         assert!(manifest(dir).starts_with(MANIFEST_HEADER));
+    }
+
+    #[test]
+    fn a_large_manifest_is_still_vjcs() {
+        // 100,000 jails make a 2 MB manifest, over the old 1 MiB limit.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let mut text = format!("{MANIFEST_HEADER}\n");
+        for j in 0..100_000 {
+            text.push_str(&format!("jails/j{j}/rc.conf\n"));
+        }
+        assert!(text.len() > 1 << 20);
+        fs::write(dir.join(MANIFEST), &text).unwrap();
+        let files = outputs(&["web"], "v1");
+        write(dir, &files, false).unwrap();
+        assert!(manifest(dir).ends_with("jails/web/rc.conf\nrc.conf\n"));
     }
 
     #[test]

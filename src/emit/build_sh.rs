@@ -28,7 +28,8 @@ use crate::model::{Host, Model, VlanPlace};
 use std::fmt::{self, Write};
 
 pub fn write(model: &Model, host: &Host, out: &mut impl Write) -> fmt::Result {
-    let mut s = String::new();
+    // A few hundred bytes per jail: reserved, not grown by doubling.
+    let mut s = String::with_capacity(4096 + 400 * host.jails.len());
     Script::new(model, host).write(&mut s)?;
     out.write_str(&s)
 }
@@ -36,7 +37,65 @@ pub fn write(model: &Model, host: &Host, out: &mut impl Write) -> fmt::Result {
 /// `'…'`, with each `'` written as `'\''`: the shell takes the bytes as
 /// they are.
 fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+    Quoted(s).to_string()
+}
+
+/// [`sh_quote`] written in place, without a string of its own: the script
+/// has several quoted words per jail.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('\'')?;
+        for (i, part) in self.0.split('\'').enumerate() {
+            if i > 0 {
+                f.write_str(r"'\''")?;
+            }
+            f.write_str(part)?;
+        }
+        f.write_char('\'')
+    }
+}
+
+/// [`word`] written in place.
+struct Word<'a>(&'a str);
+
+impl fmt::Display for Word<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if plain(self.0) {
+            f.write_str(self.0)
+        } else {
+            Quoted(self.0).fmt(f)
+        }
+    }
+}
+
+/// [`words`] written in place (the list is walked when written).
+struct Words<I>(I);
+
+impl<'a, I: Iterator<Item = &'a str> + Clone> fmt::Display for Words<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, w) in self.0.clone().enumerate() {
+            if i > 0 {
+                f.write_char(' ')?;
+            }
+            Word(w).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// [`jail_var`] written in place, as one shell word.
+struct JailVar<'a>(&'a str);
+
+impl fmt::Display for JailVar<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            // word("") is a quoted empty word.
+            return f.write_str("''");
+        }
+        jail_var_chars(self.0).try_for_each(|c| f.write_char(c))
+    }
 }
 
 /// Characters that mean nothing to sh, unquoted or inside double quotes.
@@ -56,11 +115,21 @@ fn words<'a>(list: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// `"$here/REL"`, or `"$here"/'REL'` when REL is not plain.
+#[cfg(test)]
 fn here(rel: &str) -> String {
-    if plain(rel) {
-        format!("\"$here/{rel}\"")
-    } else {
-        format!("\"$here\"/{}", sh_quote(rel))
+    Here(rel).to_string()
+}
+
+/// [`here`] written in place.
+struct Here<'a>(&'a str);
+
+impl fmt::Display for Here<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if plain(self.0) {
+            write!(f, "\"$here/{}\"", self.0)
+        } else {
+            write!(f, "\"$here\"/{}", Quoted(self.0))
+        }
     }
 }
 
@@ -76,10 +145,14 @@ fn delimiter(body: &str) -> String {
 /// `jail_<name>_*` spelling of a jail name: rc.d/jail maps every character
 /// that is not alphanumeric to `_` (libexec/rc/rc.d/jail, `tr -c
 /// '[:alnum:]' _`).
+#[cfg(test)]
 fn jail_var(name: &str) -> String {
+    jail_var_chars(name).collect()
+}
+
+fn jail_var_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
 }
 
 /// What the script works on, gathered from the model once.
@@ -422,18 +495,18 @@ elsewhere() {
             "Refuse, before anything is changed, what vjc must not touch.",
         )?;
         writeln!(s, "[ \"$(id -u)\" = 0 ] || die \"run this as root\"")?;
-        let mut inputs = vec!["jail.conf".to_string()];
-        inputs.extend(
-            host.jails
-                .iter()
-                .map(|j| format!("jails/{}/rc.conf", j.name)),
-        );
+        s.push_str("for f in jail.conf");
+        let mut rel = String::new();
+        for j in &host.jails {
+            rel.clear();
+            write!(rel, "jails/{}/rc.conf", j.name)?;
+            write!(s, " {}", Word(&rel))?;
+        }
         writeln!(
             s,
-            "for f in {}; do\n\
+            "; do\n\
              \t[ -f \"$here/$f\" ] || die \"$here/$f is missing: run the build.sh that vjc wrote next to its outputs\"\n\
              done",
-            words(inputs.iter().map(String::as_str))
         )?;
         writeln!(
             s,
@@ -488,12 +561,7 @@ elsewhere() {
             "case \"$(get jail_conf)\" in '' | /etc/jail.conf) ;; *) die \"rc.conf sets jail_conf=$(get jail_conf): rc.d/jail would not read /etc/jail.conf\" ;; esac"
         )?;
         for jail in &host.jails {
-            writeln!(
-                s,
-                "elsewhere {} {}",
-                word(&jail.name),
-                word(&jail_var(&jail.name))
-            )?;
+            writeln!(s, "elsewhere {} {}", Word(&jail.name), JailVar(&jail.name))?;
         }
 
         // The host's rc.conf: list words, variables and interfaces vjc's
@@ -507,9 +575,9 @@ elsewhere() {
             writeln!(
                 s,
                 "refuse_words {} {} {}",
-                word(&var.name),
+                Word(&var.name),
                 word(&format!("vjc_{}", var.name)),
-                words(var.value.split(' '))
+                Words(var.value.split(' '))
             )?;
         }
         let owned: Vec<&str> = self
@@ -519,7 +587,7 @@ elsewhere() {
             .map(|v| v.name.as_str())
             .collect();
         if !owned.is_empty() {
-            writeln!(s, "refuse_vars {}", words(owned))?;
+            writeln!(s, "refuse_vars {}", Words(owned.iter().copied()))?;
         }
         if !host.cloned.is_empty() || !host.vlans.is_empty() {
             writeln!(s, "live=$(ifconfig -l)")?;
@@ -527,9 +595,9 @@ elsewhere() {
                 writeln!(
                     s,
                     "refuse_live vjc_cloned_interfaces {} {} {}",
-                    word(&epair.name),
-                    word(&epair.a.name),
-                    word(&epair.b.name)
+                    Word(&epair.name),
+                    Word(&epair.a.name),
+                    Word(&epair.b.name)
                 )?;
             }
             for bridge in &host.bridges {
@@ -605,12 +673,21 @@ elsewhere() {
         Ok(())
     }
 
-    fn quoted_roots(&self) -> String {
-        self.roots
-            .iter()
-            .map(|r| sh_quote(r))
-            .collect::<Vec<_>>()
-            .join(" ")
+    /// The roots, each single-quoted, written in place.
+    fn quoted_roots(&self) -> impl fmt::Display + '_ {
+        struct Roots<'r>(&'r [&'r str]);
+        impl fmt::Display for Roots<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                for (i, r) in self.0.iter().enumerate() {
+                    if i > 0 {
+                        f.write_char(' ')?;
+                    }
+                    Quoted(r).fmt(f)?;
+                }
+                Ok(())
+            }
+        }
+        Roots(&self.roots)
     }
 
     fn fetch_release(&mut self, s: &mut String) -> fmt::Result {
@@ -750,13 +827,14 @@ fi
         } else {
             self.heading(s, "Each jail's own rc.conf, and the host's jail.conf.")?;
         }
+        // Two scratch strings for all jails rather than four per jail.
+        let (mut rel, mut dest) = (String::new(), String::new());
         for jail in &self.host.jails {
-            writeln!(
-                s,
-                "install -m 0644 {} {}",
-                here(&format!("jails/{}/rc.conf", jail.name)),
-                sh_quote(&format!("{}/etc/rc.conf", jail.path.trim_end_matches('/')))
-            )?;
+            rel.clear();
+            write!(rel, "jails/{}/rc.conf", jail.name)?;
+            dest.clear();
+            write!(dest, "{}/etc/rc.conf", jail.path.trim_end_matches('/'))?;
+            writeln!(s, "install -m 0644 {} {}", Here(&rel), Quoted(&dest))?;
         }
         writeln!(s, "install -m 0644 \"$here/jail.conf\" /etc/jail.conf")?;
         Ok(())
@@ -845,7 +923,7 @@ if_unset() {
             .map(|v| v.name.as_str())
             .collect();
         if !scalars.is_empty() {
-            writeln!(s, "claim {}", words(scalars))?;
+            writeln!(s, "claim {}", Words(scalars.iter().copied()))?;
         }
         let mut lists_seen = Vec::new();
         for var in &self.vars {
@@ -855,19 +933,17 @@ if_unset() {
                     writeln!(
                         s,
                         "merge_words {} {} {}",
-                        word(&var.name),
+                        Word(&var.name),
                         word(&format!("vjc_{}", var.name)),
-                        words(var.value.split(' '))
+                        Words(var.value.split(' '))
                     )?;
                 }
-                VarKind::Scalar => {
-                    writeln!(s, "mine {} {}", word(&var.name), sh_quote(&var.value))?
-                }
+                VarKind::Scalar => writeln!(s, "mine {} {}", Word(&var.name), Quoted(&var.value))?,
                 VarKind::Shared => {
-                    writeln!(s, "shared {} {}", word(&var.name), sh_quote(&var.value))?
+                    writeln!(s, "shared {} {}", Word(&var.name), Quoted(&var.value))?
                 }
                 VarKind::IfUnset => {
-                    writeln!(s, "if_unset {} {}", word(&var.name), sh_quote(&var.value))?
+                    writeln!(s, "if_unset {} {}", Word(&var.name), Quoted(&var.value))?
                 }
             }
         }
@@ -930,10 +1006,11 @@ if [ -n "$vars_now" ]; then put vjc_variables "$vars_now"; else drop vjc_variabl
         // NICs vjc brings up (when the host does not configure them itself,
         // they are down), then the VLANs on them.
         for var in self.vars.iter().filter(|v| v.kind == VarKind::IfUnset) {
+            // No string per comparison: this is vars × NICs.
             if let Some(nic) = host
                 .nics
                 .iter()
-                .find(|n| format!("ifconfig_{}", n.rc_name) == var.name)
+                .find(|n| var.name.strip_prefix("ifconfig_") == Some(n.rc_name.as_str()))
             {
                 steps.push(format!("ifconfig {} {}", nic.name, up_value(nic.mtu)));
             }

@@ -191,17 +191,18 @@ fn bridge(host: &Host, bridge: &Bridge) -> Group {
     } else {
         format!(" ({})", notes.join(", "))
     };
-    let plugged: Vec<String> = bridge
-        .members
-        .iter()
-        .map(|m| member_description(host, m))
-        .collect();
-    let plugged = if plugged.is_empty() {
-        "no members".to_string()
-    } else {
-        plugged.join(", ")
-    };
-    let heading = vec![format!("{}{notes}: {plugged}", bridge.name)];
+    // Written into one string: a bridge may have thousands of members.
+    let mut heading = format!("{}{notes}: ", bridge.name);
+    if bridge.members.is_empty() {
+        heading.push_str("no members");
+    }
+    for (i, m) in bridge.members.iter().enumerate() {
+        if i > 0 {
+            heading.push_str(", ");
+        }
+        member_description(host, m, &mut heading);
+    }
+    let heading = vec![heading];
 
     let mut vars = Vec::new();
     if bridge.created != bridge.name {
@@ -218,7 +219,18 @@ fn bridge(host: &Host, bridge: &Bridge) -> Group {
     if let Some(v4) = addrs.v4 {
         words.push(inet4(&v4));
     }
-    words.extend(bridge.members.iter().map(|m| format!("addm {}", m.name)));
+    // `addm NAME` for each member, in one string rather than one each.
+    let mut addm = String::new();
+    for (i, m) in bridge.members.iter().enumerate() {
+        if i > 0 {
+            addm.push(' ');
+        }
+        addm.push_str("addm ");
+        addm.push_str(&m.name);
+    }
+    if !addm.is_empty() {
+        words.push(addm);
+    }
     words.push("up".to_string());
     vars.push(HostVar::new(
         format!("ifconfig_{}", bridge.name_rc),
@@ -260,19 +272,21 @@ fn bridge(host: &Host, bridge: &Bridge) -> Group {
 }
 
 /// What a bridge member is, for the bridge's heading.
-fn member_description(host: &Host, member: &BridgeMember) -> String {
-    match member.iface {
+/// How a bridge's heading describes a member, appended to `out`.
+fn member_description(host: &Host, member: &BridgeMember, out: &mut String) {
+    let pieces: [&str; 3] = match member.iface {
         MemberIface::EpairA(e) => match host.epairs.get(e) {
             Some(epair) => match epair.b.place {
-                EndPlace::Jail(j) => format!("{} to jail {}", epair.name, jail_name(host, j)),
-                EndPlace::Bridge(b) => format!("{} to bridge {}", epair.name, bridge_name(host, b)),
-                EndPlace::Unused => epair.name.clone(),
+                EndPlace::Jail(j) => [&epair.name, " to jail ", jail_name(host, j)],
+                EndPlace::Bridge(b) => [&epair.name, " to bridge ", bridge_name(host, b)],
+                EndPlace::Unused => [&epair.name, "", ""],
             },
-            None => member.name.clone(),
+            None => [&member.name, "", ""],
         },
-        MemberIface::Vlan(_) => format!("vlan {}", member.name),
-        MemberIface::Nic(_) => format!("uplink {}", member.name),
-    }
+        MemberIface::Vlan(_) => ["vlan ", &member.name, ""],
+        MemberIface::Nic(_) => ["uplink ", &member.name, ""],
+    };
+    pieces.iter().for_each(|p| out.push_str(p));
 }
 
 /// Comments only: epair links between two jails (both ends move; the host

@@ -50,10 +50,13 @@ node!(Item, Member, JailProp, KernelLine);
 
 fn attach_one(lines: &Lines, file: &mut File, c: Comment) {
     let at = c.span.start;
+    // Items are in source order and do not overlap: the only one that can
+    // hold the comment is the first that ends after it.
+    let i = file.items.partition_point(|i| i.span.end <= at);
     if let Some(item) = file
         .items
-        .iter_mut()
-        .find(|i| i.span.start <= at && at < i.span.end)
+        .get_mut(i)
+        .filter(|i| i.span.start <= at && at < i.span.end)
     {
         match &mut item.kind {
             ItemKind::Segment(s) => place(lines, &mut s.members, &mut s.dangling, c),
@@ -66,15 +69,25 @@ fn attach_one(lines: &Lines, file: &mut File, c: Comment) {
     place(lines, &mut file.items, &mut file.dangling, c);
 }
 
+/// `nodes` are in source order, so both searches are binary: a comment
+/// costs O(log n), not a scan of its block (a file of 100,000 jails has
+/// tens of thousands of comments at the top level).
 fn place<N: Node>(lines: &Lines, nodes: &mut [N], dangling: &mut Vec<Comment>, c: Comment) {
     let line = lines.of(c.span.start);
-    if let Some(n) = nodes.iter_mut().rev().find(|n| {
-        n.span().end <= c.span.start && lines.of(n.span().end) == line && !n.has_trailing()
-    }) {
+    // The nodes that end before the comment; those on its line are the
+    // last of them, since a node's end line grows with its end.
+    let before = nodes.partition_point(|n| n.span().end <= c.span.start);
+    if let Some(n) = nodes[..before]
+        .iter_mut()
+        .rev()
+        .take_while(|n| lines.of(n.span().end) == line)
+        .find(|n| !n.has_trailing())
+    {
         n.trivia().trailing = Some(c);
         return;
     }
-    match nodes.iter_mut().find(|n| n.span().start > c.span.start) {
+    let after = nodes.partition_point(|n| n.span().start <= c.span.start);
+    match nodes.get_mut(after) {
         Some(n) => n.trivia().leading.push(c),
         None => dangling.push(c),
     }
