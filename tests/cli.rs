@@ -7,7 +7,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+#[path = "support/bin.rs"]
+mod bin;
+use bin::vjc;
 
 const BRIDGE: &str = "\
 domain test.jp
@@ -33,30 +37,6 @@ bridge bridge0 <
   jale test1 192.168.0.1/24
 >
 ";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn vjc(cwd: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_vjc"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("vjc runs");
-    Run {
-        code: status.code().expect("vjc exits, not killed"),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
 
 fn lab(source: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

@@ -6,8 +6,12 @@
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use vjc::ast::*;
+
+#[path = "support/bin.rs"]
+mod bin;
+use bin::vjc;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -237,29 +241,6 @@ kernel K {
 }
 
 // ── the binary ────────────────────────────────────────────────────────────
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn vjc(cwd: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_vjc"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("vjc runs");
-    Run {
-        code: status.code().expect("vjc exits, not killed"),
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
 
 /// A directory with the examples, messy.vj and a file that does not parse.
 fn workdir() -> tempfile::TempDir {
