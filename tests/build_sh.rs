@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/snapshots.rs"]
+mod snapshots;
+
 fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -75,9 +78,7 @@ pub fn lint(name: &str, script: &str) {
 
 #[test]
 fn examples_build_sh() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(crate_root().join("snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = snapshots::settings();
     for (name, source) in examples() {
         let script = build_sh(&name, &source);
         lint(&name, &script);
@@ -133,9 +134,7 @@ bridge bridge3 < jail a 10.0.0.1/24; uplink igb0 >
 
 #[test]
 fn variants_build_sh() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(crate_root().join("snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = snapshots::settings();
     for (name, source) in VARIANTS {
         let script = build_sh(name, source);
         lint(name, &script);

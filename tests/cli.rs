@@ -13,6 +13,9 @@ use std::process::Command;
 mod bin;
 use bin::vjc;
 
+#[path = "support/snapshots.rs"]
+mod snapshots;
+
 const BRIDGE: &str = "\
 domain test.jp
 bridge bridge0 <
@@ -66,10 +69,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {{
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.bind(|| insta::assert_snapshot!($name, $value));
+        snapshots::settings().bind(|| insta::assert_snapshot!($name, $value));
     }};
 }
 

@@ -4,12 +4,10 @@
 
 use std::path::Path;
 
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s
-}
+use snapshots::settings;
+
+#[path = "support/snapshots.rs"]
+mod snapshots;
 
 #[test]
 fn errors() {

@@ -11,6 +11,9 @@ use std::path::Path;
 use std::process::Command;
 use vjc::model::{Host, Model, rc_name};
 
+#[path = "support/snapshots.rs"]
+mod snapshots;
+
 /// Every `examples/*.vj`, by file name, in name order.
 fn examples() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -77,9 +80,7 @@ fn file<'a>(files: &'a [(String, String)], path: &str) -> &'a str {
 
 #[test]
 fn snapshots() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
+    let mut settings = snapshots::settings();
     settings.set_omit_expression(true);
     settings.bind(|| {
         for (name, source) in examples() {

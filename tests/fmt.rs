@@ -17,12 +17,10 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(root().join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s
-}
+use snapshots::settings;
+
+#[path = "support/snapshots.rs"]
+mod snapshots;
 
 fn fmt(source: &str) -> String {
     let file = vjc::parse::parse(source).expect("parses");

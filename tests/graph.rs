@@ -30,9 +30,7 @@ fn model(path: &Path) -> Model {
 
 #[test]
 fn snapshots() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
+    let mut settings = snapshots::settings();
     settings.set_omit_expression(true);
     settings.bind(|| {
         for path in sources() {
@@ -66,6 +64,9 @@ fn same_model_same_bytes() {
 
 #[path = "support/bin.rs"]
 mod bin;
+
+#[path = "support/snapshots.rs"]
+mod snapshots;
 
 #[test]
 fn vjc_graph_prints_mermaid_by_default_and_dot_on_request() {

@@ -17,10 +17,11 @@ use std::fmt::Write;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "support/snapshots.rs"]
+mod snapshots;
+
 fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    s.set_prepend_module_to_snapshot(false);
+    let mut s = snapshots::settings();
     s.set_omit_expression(true);
     s
 }
