@@ -31,7 +31,7 @@ pub fn parse(source: &str) -> Result<File> {
     let mut items = Vec::new();
     for pair in file_pair.into_inner() {
         match pair.as_rule() {
-            Rule::COMMENT => comments.push(comment(pair)),
+            Rule::comment => comments.push(comment(pair)),
             Rule::EOI => {}
             _ => items.push(item(pair, &mut comments)?),
         }
@@ -99,24 +99,6 @@ fn span(pair: &Pair<Rule>) -> Span {
     Span::new(s.start(), s.end())
 }
 
-/// The span of a statement, member, property or kernel line: from its
-/// first token to its last. pest's own span for a rule that ends in an
-/// optional or repeated part (`jail a`, `host ADDR+`, `param d`,
-/// `options X`) also covers the blanks and the comment it skipped while
-/// looking for one more, which would make a trailing comment part of the
-/// node instead of trivia after it.
-fn node_span(pair: &Pair<Rule>) -> Span {
-    let s = span(pair);
-    let end = pair
-        .clone()
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::COMMENT)
-        .map(|p| p.as_span().end())
-        .max()
-        .unwrap_or(s.end);
-    Span::new(s.start, end)
-}
-
 fn comment(pair: Pair<Rule>) -> Comment {
     Comment {
         text: pair.as_str()[1..].to_string(),
@@ -129,7 +111,7 @@ fn children<'a>(pair: Pair<'a, Rule>, comments: &mut Vec<Comment>) -> Vec<Pair<'
     let mut out = Vec::new();
     for p in pair.into_inner() {
         match p.as_rule() {
-            Rule::COMMENT => comments.push(comment(p)),
+            Rule::comment => comments.push(comment(p)),
             r if keyword(r).is_some() => {}
             _ => out.push(p),
         }
@@ -173,7 +155,7 @@ fn text(pair: &Pair<Rule>) -> Spanned<String> {
 }
 
 fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
-    let item_span = node_span(&pair);
+    let item_span = span(&pair);
     let rule = pair.as_rule();
     let c = children(pair, comments);
     let kind = match rule {
@@ -194,7 +176,7 @@ fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
             let ident = text(&it.next().expect("kernel has a name"));
             let mut lines = Vec::new();
             for line in it {
-                let line_span = node_span(&line);
+                let line_span = span(&line);
                 let mut parts = children(line, comments).into_iter();
                 let directive = text(&parts.next().expect("kernel line has a directive"));
                 lines.push(KernelLine {
@@ -279,7 +261,7 @@ fn vlan_ref(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<VlanRef> {
 }
 
 fn member(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Member> {
-    let s = node_span(&pair);
+    let s = span(&pair);
     let rule = pair.as_rule();
     let c = children(pair, comments);
     let kind = match rule {
@@ -312,7 +294,7 @@ fn jail_block(c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<JailBlo
     let name = text(&it.next().expect("jail block has a name"));
     let mut props = Vec::new();
     for p in it {
-        let s = node_span(&p);
+        let s = span(&p);
         let rule = p.as_rule();
         let c = children(p, comments);
         let kind = match rule {
@@ -554,13 +536,19 @@ fn cut(s: &str) -> String {
 // ── syntax errors in plain words ──────────────────────────────────────────
 
 fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
-    use pest::error::{ErrorVariant, InputLocation};
+    use pest::error::InputLocation;
     let pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((a, _)) => a,
     };
     // Point at the whole offending token, not one character.
     let rest = &source[pos..];
+    // A comment where a token was due: the statement ended early (a
+    // comment runs to the end of its line).
+    if rest.starts_with('#') {
+        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        return finish_syntax_error(e, Span::new(pos, pos + len), "a comment".to_string());
+    }
     let len = rest
         .find(|c: char| c.is_whitespace() || matches!(c, ';' | '<' | '>' | '{' | '}' | '#'))
         .unwrap_or(rest.len());
@@ -576,6 +564,11 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     } else {
         Span::new(pos, pos + len)
     };
+    finish_syntax_error(e, span, found)
+}
+
+fn finish_syntax_error(e: pest::error::Error<Rule>, span: Span, found: String) -> Diagnostic {
+    use pest::error::ErrorVariant;
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut words: Vec<&str> = positives.iter().filter_map(|r| phrase(*r)).collect();
@@ -594,6 +587,9 @@ fn syntax_error(source: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     let help = match opener {
         Some(o) if found == "the end of the line" => {
             format!("{o} stays on the line that opens the statement")
+        }
+        _ if found == "a comment" => {
+            "a comment runs to the end of its line: finish the statement before `#`".to_string()
         }
         _ => "see the language reference in README.md".to_string(),
     };
