@@ -25,23 +25,99 @@ struct VjParser;
 /// one is returned).
 pub fn parse(source: &str) -> Result<File> {
     hidden_characters(source)?;
-    let mut pairs = VjParser::parse(Rule::file, source).map_err(|e| syntax_error(source, e))?;
-    let file_pair = pairs.next().expect("the file rule always yields one pair");
-    let mut comments = Vec::new();
-    let mut items = Vec::new();
-    for pair in file_pair.into_inner() {
-        match pair.as_rule() {
-            Rule::comment => comments.push(comment(pair)),
-            Rule::EOI => {}
-            _ => items.push(item(pair, &mut comments)?),
+    read(source, split_point(source))
+}
+
+/// Reads the file whole, or in two halves split `at` a line start.
+fn read(source: &str, at: Option<usize>) -> Result<File> {
+    let (items, comments) = match at {
+        Some(at) => {
+            let (head, tail) = std::thread::scope(|s| {
+                let tail = s.spawn(|| part(&source[at..], at));
+                (part(&source[..at], 0), tail.join())
+            });
+            match (head, tail) {
+                (Ok((mut items, mut comments)), Ok(Ok((more_items, more_comments)))) => {
+                    items.extend(more_items);
+                    comments.extend(more_comments);
+                    (items, comments)
+                }
+                // The error a reader of the whole file meets first, with
+                // its words (an error in the tail could be the head's
+                // fault; a thread that panicked gets its panic again here).
+                _ => part(source, 0)?,
+            }
         }
-    }
+        None => part(source, 0)?,
+    };
     let mut file = File {
         items,
         dangling: Vec::new(),
     };
     trivia::attach(source, &mut file, comments);
     Ok(file)
+}
+
+/// Files at least this large are read in two halves, one per thread.
+const SPLIT_AT_LEAST: usize = 256 * 1024;
+
+/// Where a large file can be read in two halves: the start of the first
+/// line after its middle that starts a statement (a letter at the start of
+/// the line) right after a line that closes a block (`>` or `}`). Only a
+/// likely place: the halves are read as two files, and the split stands
+/// only if both are (see [`parse`]): a half that parses whole ends after a
+/// line end at the top level, where nothing a reader of the whole file
+/// decides looks past that line end (no token spans lines; blocks that do
+/// are closed within the half). Then reading the whole file yields the
+/// items and comments of the head, then those of the tail. Anything else
+/// falls back to one reader of the whole file.
+fn split_point(source: &str) -> Option<usize> {
+    if source.len() < SPLIT_AT_LEAST {
+        return None;
+    }
+    let bytes = source.as_bytes();
+    let mut at = source.len() / 2;
+    while let Some(nl) = bytes[at..].iter().position(|&b| b == b'\n') {
+        let next = at + nl + 1;
+        let line = &source[at..at + nl];
+        let closes = line.trim_end().ends_with(['>', '}']);
+        if closes && bytes.get(next).is_some_and(u8::is_ascii_alphabetic) {
+            return Some(next);
+        }
+        at = next;
+    }
+    None
+}
+
+/// Reads `text`, which starts at `base` in the file: its items and its
+/// comments, in source order.
+fn part(text: &str, base: usize) -> Result<(Vec<Item>, Vec<Comment>)> {
+    let mut pairs = VjParser::parse(Rule::file, text).map_err(|e| syntax_error(text, e))?;
+    let file_pair = pairs.next().expect("the file rule always yields one pair");
+    let mut cx = Cx {
+        base,
+        comments: Vec::new(),
+    };
+    let mut items = Vec::new();
+    for pair in file_pair.into_inner() {
+        match pair.as_rule() {
+            Rule::comment => {
+                let c = comment(&cx, pair);
+                cx.comments.push(c);
+            }
+            Rule::EOI => {}
+            _ => items.push(item(pair, &mut cx)?),
+        }
+    }
+    Ok((items, cx.comments))
+}
+
+/// What the walk over one part of the file carries: where the part starts
+/// in the file (pest's positions count from the start of the text it was
+/// given) and the comments met so far.
+struct Cx {
+    base: usize,
+    comments: Vec<Comment>,
 }
 
 mod trivia;
@@ -94,24 +170,24 @@ fn hidden_characters(source: &str) -> Result<()> {
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
-fn span(pair: &Pair<Rule>) -> Span {
+fn span(cx: &Cx, pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(cx.base + s.start(), cx.base + s.end())
 }
 
-fn comment(pair: Pair<Rule>) -> Comment {
+fn comment(cx: &Cx, pair: Pair<Rule>) -> Comment {
     Comment {
         text: pair.as_str()[1..].to_string(),
-        span: span(&pair),
+        span: span(cx, &pair),
     }
 }
 
 /// The pair's children, with comments moved out into `comments`.
-fn children<'a>(pair: Pair<'a, Rule>, comments: &mut Vec<Comment>) -> Vec<Pair<'a, Rule>> {
+fn children<'a>(pair: Pair<'a, Rule>, cx: &mut Cx) -> Vec<Pair<'a, Rule>> {
     let mut out = Vec::new();
     for p in pair.into_inner() {
         match p.as_rule() {
-            Rule::comment => comments.push(comment(p)),
+            Rule::comment => cx.comments.push(comment(cx, p)),
             r if keyword(r).is_some() => {}
             _ => out.push(p),
         }
@@ -150,38 +226,38 @@ fn keyword(rule: Rule) -> Option<&'static str> {
     })
 }
 
-fn text(pair: &Pair<Rule>) -> Spanned<String> {
-    Spanned::new(pair.as_str().to_string(), span(pair))
+fn text(cx: &Cx, pair: &Pair<Rule>) -> Spanned<String> {
+    Spanned::new(pair.as_str().to_string(), span(cx, pair))
 }
 
-fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
-    let item_span = span(&pair);
+fn item(pair: Pair<Rule>, cx: &mut Cx) -> Result<Item> {
+    let item_span = span(cx, &pair);
     let rule = pair.as_rule();
-    let c = children(pair, comments);
+    let c = children(pair, cx);
     let kind = match rule {
-        Rule::freebsd => ItemKind::Setting(Setting::Freebsd(release(&c[0])?)),
-        Rule::arch => ItemKind::Setting(Setting::Arch(text(&c[0]))),
-        Rule::src => ItemKind::Setting(Setting::Src(text(&c[0]))),
-        Rule::jails => ItemKind::Setting(Setting::Jails(text(&c[0]))),
-        Rule::domain => ItemKind::Setting(Setting::Domain(text(&c[0]))),
+        Rule::freebsd => ItemKind::Setting(Setting::Freebsd(release(cx, &c[0])?)),
+        Rule::arch => ItemKind::Setting(Setting::Arch(text(cx, &c[0]))),
+        Rule::src => ItemKind::Setting(Setting::Src(text(cx, &c[0]))),
+        Rule::jails => ItemKind::Setting(Setting::Jails(text(cx, &c[0]))),
+        Rule::domain => ItemKind::Setting(Setting::Domain(text(cx, &c[0]))),
         Rule::world => {
             let mode = match c[0].as_str() {
                 "source" => WorldMode::Source,
                 _ => WorldMode::Release,
             };
-            ItemKind::Setting(Setting::World(Spanned::new(mode, span(&c[0]))))
+            ItemKind::Setting(Setting::World(Spanned::new(mode, span(cx, &c[0]))))
         }
         Rule::kernel => {
             let mut it = c.into_iter();
-            let ident = text(&it.next().expect("kernel has a name"));
+            let ident = text(cx, &it.next().expect("kernel has a name"));
             let mut lines = Vec::new();
             for line in it {
-                let line_span = span(&line);
-                let mut parts = children(line, comments).into_iter();
-                let directive = text(&parts.next().expect("kernel line has a directive"));
+                let line_span = span(cx, &line);
+                let mut parts = children(line, cx).into_iter();
+                let directive = text(cx, &parts.next().expect("kernel line has a directive"));
                 lines.push(KernelLine {
                     directive,
-                    words: parts.map(|p| text(&p)).collect(),
+                    words: parts.map(|p| text(cx, &p)).collect(),
                     span: line_span,
                     trivia: Trivia::default(),
                 });
@@ -192,18 +268,18 @@ fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
                 dangling: Vec::new(),
             }))
         }
-        Rule::silence => ItemKind::Silence(c.iter().map(text).collect()),
+        Rule::silence => ItemKind::Silence(c.iter().map(|p| text(cx, p)).collect()),
         Rule::bridge | Rule::vlan_segment | Rule::iface_segment | Rule::epair_segment => {
-            ItemKind::Segment(segment(rule, c, comments)?)
+            ItemKind::Segment(segment(rule, c, cx)?)
         }
-        Rule::jail_block => ItemKind::Jail(jail_block(c, comments)?),
+        Rule::jail_block => ItemKind::Jail(jail_block(c, cx)?),
         Rule::expect => {
-            let from = text(&c[0]);
+            let from = text(cx, &c[0]);
             let reaches = c[1].as_rule() == Rule::reaches;
             let t = &c[2];
             let target = match t.as_rule() {
-                Rule::ip => Spanned::new(Target::Addr(ip(t)?), span(t)),
-                _ => Spanned::new(Target::Jail(t.as_str().to_string()), span(t)),
+                Rule::ip => Spanned::new(Target::Addr(ip(cx, t)?), span(cx, t)),
+                _ => Spanned::new(Target::Jail(t.as_str().to_string()), span(cx, t)),
             };
             ItemKind::Expect(Expect {
                 from,
@@ -220,28 +296,28 @@ fn item(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Item> {
     })
 }
 
-fn segment(rule: Rule, c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<Segment> {
+fn segment(rule: Rule, c: Vec<Pair<Rule>>, cx: &mut Cx) -> Result<Segment> {
     let mut it = c.into_iter().peekable();
     let kind = match rule {
         Rule::bridge => {
-            let name = text(&it.next().expect("bridge has a name"));
+            let name = text(cx, &it.next().expect("bridge has a name"));
             let mtu = match it.peek().map(Pair::as_rule) {
                 Some(Rule::bridge_mtu) => {
                     let p = it.next().expect("peeked");
-                    let n = children(p, comments).remove(0);
-                    Some(number(&n)?)
+                    let n = children(p, cx).remove(0);
+                    Some(number(cx, &n)?)
                 }
                 _ => None,
             };
             SegmentKind::Bridge { name, mtu }
         }
-        Rule::vlan_segment => SegmentKind::Vlan(vlan_ref(it.next().expect("vlan"), comments)?),
-        Rule::iface_segment => SegmentKind::Iface(ifname(&it.next().expect("iface"))?),
-        _ => SegmentKind::Epair(text(&it.next().expect("epair name"))),
+        Rule::vlan_segment => SegmentKind::Vlan(vlan_ref(it.next().expect("vlan"), cx)?),
+        Rule::iface_segment => SegmentKind::Iface(ifname(cx, &it.next().expect("iface"))?),
+        _ => SegmentKind::Epair(text(cx, &it.next().expect("epair name"))),
     };
     let mut members = Vec::new();
     for m in it {
-        members.push(member(m, comments)?);
+        members.push(member(m, cx)?);
     }
     Ok(Segment {
         kind,
@@ -250,34 +326,34 @@ fn segment(rule: Rule, c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Resul
     })
 }
 
-fn vlan_ref(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<VlanRef> {
-    let s = span(&pair);
-    let c = children(pair, comments);
+fn vlan_ref(pair: Pair<Rule>, cx: &mut Cx) -> Result<VlanRef> {
+    let s = span(cx, &pair);
+    let c = children(pair, cx);
     Ok(VlanRef {
-        id: number(&c[0])?,
-        parent: ifname(&c[1])?,
+        id: number(cx, &c[0])?,
+        parent: ifname(cx, &c[1])?,
         span: s,
     })
 }
 
-fn member(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Member> {
-    let s = span(&pair);
+fn member(pair: Pair<Rule>, cx: &mut Cx) -> Result<Member> {
+    let s = span(cx, &pair);
     let rule = pair.as_rule();
-    let c = children(pair, comments);
+    let c = children(pair, cx);
     let kind = match rule {
         Rule::jail_member => {
             let mut it = c.into_iter();
-            let name = text(&it.next().expect("jail member has a name"));
-            let addrs = it.map(|p| addr(&p)).collect::<Result<_>>()?;
+            let name = text(cx, &it.next().expect("jail member has a name"));
+            let addrs = it.map(|p| addr(cx, &p)).collect::<Result<_>>()?;
             MemberKind::Jail { name, addrs }
         }
         Rule::host_member => MemberKind::Host {
-            addrs: c.iter().map(addr).collect::<Result<_>>()?,
+            addrs: c.iter().map(|p| addr(cx, p)).collect::<Result<_>>()?,
         },
-        Rule::uplink_member => MemberKind::Uplink(ifname(&c[0])?),
+        Rule::uplink_member => MemberKind::Uplink(ifname(cx, &c[0])?),
         Rule::vlan_member => MemberKind::Vlan(VlanRef {
-            id: number(&c[0])?,
-            parent: ifname(&c[1])?,
+            id: number(cx, &c[0])?,
+            parent: ifname(cx, &c[1])?,
             span: s,
         }),
         other => unreachable!("not a member: {other:?}"),
@@ -289,45 +365,45 @@ fn member(pair: Pair<Rule>, comments: &mut Vec<Comment>) -> Result<Member> {
     })
 }
 
-fn jail_block(c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<JailBlock> {
+fn jail_block(c: Vec<Pair<Rule>>, cx: &mut Cx) -> Result<JailBlock> {
     let mut it = c.into_iter();
-    let name = text(&it.next().expect("jail block has a name"));
+    let name = text(cx, &it.next().expect("jail block has a name"));
     let mut props = Vec::new();
     for p in it {
-        let s = span(&p);
+        let s = span(cx, &p);
         let rule = p.as_rule();
-        let c = children(p, comments);
+        let c = children(p, cx);
         let kind = match rule {
             Rule::hostname_prop => JailPropKind::Hostname(match c[0].as_rule() {
-                Rule::string => string(&c[0])?,
-                _ => text(&c[0]),
+                Rule::string => string(cx, &c[0])?,
+                _ => text(cx, &c[0]),
             }),
-            Rule::path_prop => JailPropKind::Path(text(&c[0])),
+            Rule::path_prop => JailPropKind::Path(text(cx, &c[0])),
             Rule::route_prop => {
                 let dest = match c[0].as_rule() {
-                    Rule::default_dest => Spanned::new(RouteDest::Default, span(&c[0])),
-                    _ => Spanned::new(RouteDest::Net(cidr(&c[0])?), span(&c[0])),
+                    Rule::default_dest => Spanned::new(RouteDest::Default, span(cx, &c[0])),
+                    _ => Spanned::new(RouteDest::Net(cidr(cx, &c[0])?), span(cx, &c[0])),
                 };
                 JailPropKind::Route(Route {
                     dest,
-                    via: Spanned::new(ip(&c[1])?, span(&c[1])),
+                    via: Spanned::new(ip(cx, &c[1])?, span(cx, &c[1])),
                 })
             }
             Rule::forwarding_prop => JailPropKind::Forwarding,
-            Rule::service_prop => JailPropKind::Service(text(&c[0])),
-            Rule::allow_prop => JailPropKind::Allow(text(&c[0])),
+            Rule::service_prop => JailPropKind::Service(text(cx, &c[0])),
+            Rule::allow_prop => JailPropKind::Allow(text(cx, &c[0])),
             Rule::param_prop => {
                 let mut it = c.into_iter();
                 let name_pair = it.next().expect("param has a name");
-                let inner = children(name_pair, comments).remove(0);
+                let inner = children(name_pair, cx).remove(0);
                 let name = match inner.as_rule() {
-                    Rule::string => string(&inner)?,
-                    _ => text(&inner),
+                    Rule::string => string(cx, &inner)?,
+                    _ => text(cx, &inner),
                 };
                 let values = it
                     .map(|v| match v.as_rule() {
-                        Rule::string => string(&v),
-                        _ => Ok(text(&v)),
+                        Rule::string => string(cx, &v),
+                        _ => Ok(text(cx, &v)),
                     })
                     .collect::<Result<_>>()?;
                 JailPropKind::Param(Param { name, values })
@@ -349,8 +425,8 @@ fn jail_block(c: Vec<Pair<Rule>>, comments: &mut Vec<Comment>) -> Result<JailBlo
 
 // ── tokens ────────────────────────────────────────────────────────────────
 
-fn number(pair: &Pair<Rule>) -> Result<Spanned<u32>> {
-    let s = span(pair);
+fn number(cx: &Cx, pair: &Pair<Rule>) -> Result<Spanned<u32>> {
+    let s = span(cx, pair);
     pair.as_str()
         .parse::<u32>()
         .map(|n| Spanned::new(n, s))
@@ -368,8 +444,8 @@ fn number(pair: &Pair<Rule>) -> Result<Spanned<u32>> {
 /// An interface name; the VLAN id of `em0.100` is a number like any
 /// other, so one that overflows is refused here rather than taken for the
 /// name of a NIC.
-fn ifname(pair: &Pair<Rule>) -> Result<Name> {
-    let name = text(pair);
+fn ifname(cx: &Cx, pair: &Pair<Rule>) -> Result<Name> {
+    let name = text(cx, pair);
     if let Some((parent, id)) = name.node.rsplit_once('.')
         && id.parse::<u32>().is_err()
     {
@@ -385,8 +461,8 @@ fn ifname(pair: &Pair<Rule>) -> Result<Name> {
     Ok(name)
 }
 
-fn release(pair: &Pair<Rule>) -> Result<Spanned<Release>> {
-    let s = span(pair);
+fn release(cx: &Cx, pair: &Pair<Rule>) -> Result<Spanned<Release>> {
+    let s = span(cx, pair);
     let (major, minor) = pair.as_str().split_once('.').expect("grammar: MAJOR.MINOR");
     match (major.parse(), minor.parse()) {
         (Ok(major), Ok(minor)) => Ok(Spanned::new(Release { major, minor }, s)),
@@ -400,8 +476,8 @@ fn release(pair: &Pair<Rule>) -> Result<Spanned<Release>> {
     }
 }
 
-fn ip(pair: &Pair<Rule>) -> Result<IpAddr> {
-    let s = span(pair);
+fn ip(cx: &Cx, pair: &Pair<Rule>) -> Result<IpAddr> {
+    let s = span(cx, pair);
     let t = pair.as_str();
     if let Some(i) = t.find('%') {
         return Err(Diagnostic::new(
@@ -446,14 +522,14 @@ fn ip(pair: &Pair<Rule>) -> Result<IpAddr> {
     Ok(addr)
 }
 
-fn cidr(pair: &Pair<Rule>) -> Result<IpNet> {
-    let s = span(pair);
+fn cidr(cx: &Cx, pair: &Pair<Rule>) -> Result<IpNet> {
+    let s = span(cx, pair);
     let mut it = pair.clone().into_inner();
     let ip_pair = it.next().expect("cidr has an address");
     let len_pair = it.next().expect("cidr has a prefix length");
-    let addr = ip(&ip_pair)?;
+    let addr = ip(cx, &ip_pair)?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
-    let len_span = span(&len_pair);
+    let len_span = span(cx, &len_pair);
     let bad_len = || {
         Diagnostic::new(
             "E0003",
@@ -475,18 +551,18 @@ fn cidr(pair: &Pair<Rule>) -> Result<IpNet> {
     IpNet::new(addr, len).map_err(|_| bad_len())
 }
 
-fn addr(pair: &Pair<Rule>) -> Result<Spanned<Addr>> {
-    let s = span(pair);
+fn addr(cx: &Cx, pair: &Pair<Rule>) -> Result<Spanned<Addr>> {
+    let s = span(cx, pair);
     match pair.as_rule() {
         Rule::slaac => Ok(Spanned::new(Addr::Slaac, s)),
-        _ => Ok(Spanned::new(Addr::Net(cidr(pair)?), s)),
+        _ => Ok(Spanned::new(Addr::Net(cidr(cx, pair)?), s)),
     }
 }
 
 /// A `"…"` string: `\"` and `\\` are its escapes; control characters are
 /// refused (a newline or a NUL would end up in jail.conf or a shell).
-fn string(pair: &Pair<Rule>) -> Result<Spanned<String>> {
-    let s = span(pair);
+fn string(cx: &Cx, pair: &Pair<Rule>) -> Result<Spanned<String>> {
+    let s = span(cx, pair);
     let raw = pair.as_str();
     let inner = &raw[1..raw.len() - 1];
     let mut out = String::with_capacity(inner.len());
@@ -673,4 +749,65 @@ fn phrase(rule: Rule) -> Option<&'static str> {
         Rule::string => "a string",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file the project ships, every place it could be split: where
+    /// both halves read, the two readers yield the file the whole-file
+    /// reader yields (spans, comments and all); where one does not, the
+    /// result is the whole-file reader's, error included.
+    #[test]
+    fn reading_in_two_halves_is_reading_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "examples",
+            "tests/fixtures/ok",
+            "tests/fixtures/errors",
+            "tests/fixtures/fmt",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "vj") {
+                    files.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        assert!(files.len() > 50, "{}", files.len());
+        let mut split = 0;
+        for source in &files {
+            let whole = read(source, None);
+            let starts = source.match_indices('\n').map(|(i, _)| i + 1);
+            for at in starts.filter(|&at| at < source.len()) {
+                let halves = read(source, Some(at));
+                assert_eq!(halves, whole, "split at {at} of:\n{source}");
+                let both_read = part(&source[..at], 0).is_ok() && part(&source[at..], at).is_ok();
+                split += usize::from(both_read);
+            }
+        }
+        assert!(split > 200, "splits that stood: {split}");
+    }
+
+    /// A file large enough to be split is read by two threads, to the
+    /// same result.
+    #[test]
+    fn a_large_file_is_read_by_two_threads_to_the_same_file() {
+        let mut source = String::from("# a large lab\n");
+        for n in 0..3000 {
+            source.push_str(&format!(
+                "# LAN {n}\nbridge lan{n} < # the LAN\n  jail j{n} 10.{}.{}.2/24 fd00:{n:x}::2/64\n  \
+                 host 10.{}.{}.1/24\n>\njail j{n} {{ # the jail\n  route default via 10.{}.{}.1\n}}\n",
+                n / 256, n % 256, n / 256, n % 256, n / 256, n % 256
+            ));
+        }
+        assert!(source.len() >= SPLIT_AT_LEAST);
+        let at = split_point(&source).expect("a place to split");
+        assert!(part(&source[..at], 0).is_ok() && part(&source[at..], at).is_ok());
+        let file = parse(&source).unwrap();
+        assert_eq!(file, read(&source, None).unwrap());
+        assert_eq!(file.items.len(), 6000);
+    }
 }
