@@ -25,30 +25,44 @@ struct VjParser;
 /// one is returned).
 pub fn parse(source: &str) -> Result<File> {
     hidden_characters(source)?;
-    read(source, split_point(source))
+    read(source, &cuts(source))
 }
 
-/// Reads the file whole, or in two halves split `at` a line start.
-fn read(source: &str, at: Option<usize>) -> Result<File> {
-    let (items, comments) = match at {
-        Some(at) => {
-            let (head, tail) = std::thread::scope(|s| {
-                let tail = s.spawn(|| part(&source[at..], at));
-                (part(&source[..at], 0), tail.join())
-            });
-            match (head, tail) {
-                (Ok((mut items, mut comments)), Ok(Ok((more_items, more_comments)))) => {
-                    items.extend(more_items);
-                    comments.extend(more_comments);
-                    (items, comments)
-                }
-                // The error a reader of the whole file meets first, with
-                // its words (an error in the tail could be the head's
-                // fault; a thread that panicked gets its panic again here).
-                _ => part(source, 0)?,
+/// Reads the file whole, or in pieces starting at `cuts` (line starts, in
+/// order) by two threads, each taking half of the pieces in turn.
+fn read(source: &str, cuts: &[usize]) -> Result<File> {
+    let (items, comments) = if cuts.is_empty() {
+        part(source, 0)?
+    } else {
+        let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().copied()).collect();
+        let ends = cuts.iter().copied().chain(std::iter::once(source.len()));
+        let pieces: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
+        let (first, second) = pieces.split_at(pieces.len().div_ceil(2));
+        let read_all = |pieces: &[(usize, usize)]| {
+            let mut items = Vec::new();
+            let mut comments = Vec::new();
+            for &(start, end) in pieces {
+                let (i, c) = part(&source[start..end], start)?;
+                items.extend(i);
+                comments.extend(c);
             }
+            Ok::<_, Diagnostic>((items, comments))
+        };
+        let (head, tail) = std::thread::scope(|s| {
+            let tail = s.spawn(|| read_all(second));
+            (read_all(first), tail.join())
+        });
+        match (head, tail) {
+            (Ok((mut items, mut comments)), Ok(Ok((more_items, more_comments)))) => {
+                items.extend(more_items);
+                comments.extend(more_comments);
+                (items, comments)
+            }
+            // The error a reader of the whole file meets first, with its
+            // words (an error in a piece could be the fault of the piece
+            // before; a thread that panicked gets its panic again here).
+            _ => part(source, 0)?,
         }
-        None => part(source, 0)?,
     };
     let mut file = File {
         items,
@@ -58,29 +72,43 @@ fn read(source: &str, at: Option<usize>) -> Result<File> {
     Ok(file)
 }
 
-/// Files at least this large are read in two halves, one per thread.
-const SPLIT_AT_LEAST: usize = 256 * 1024;
+/// Files are read in pieces of about this size: two threads share the
+/// work, and each holds pest's tokens for one piece at a time (pest keeps
+/// two tokens of 40 bytes per node of the parse, about 12 times the size
+/// of the text).
+const PIECE: usize = 256 * 1024;
 
-/// Where a large file can be read in two halves: the start of the first
-/// line after its middle that starts a statement (a letter at the start of
-/// the line) right after a line that closes a block (`>` or `}`). Only a
-/// likely place: the halves are read as two files, and the split stands
-/// only if both are (see [`parse`]): a half that parses whole ends after a
-/// line end at the top level, where nothing a reader of the whole file
-/// decides looks past that line end (no token spans lines; blocks that do
-/// are closed within the half). Then reading the whole file yields the
-/// items and comments of the head, then those of the tail. Anything else
-/// falls back to one reader of the whole file.
-fn split_point(source: &str) -> Option<usize> {
-    if source.len() < SPLIT_AT_LEAST {
-        return None;
-    }
+/// Where the file can be cut into pieces of about [`PIECE`] bytes: each
+/// cut is the start of the first line, after the previous cut plus
+/// `PIECE`, that starts a statement (a letter at the start of the line)
+/// right after a line that closes a block (`>` or `}`).
+///
+/// Cuts are only likely places. The pieces are read as files of their
+/// own, and the cuts stand only if every piece parses (see [`read`]): a
+/// piece that parses whole ends after a line end at the top level, where
+/// nothing a reader of the whole file decides looks past that line end (no
+/// token spans lines; blocks that do are closed within the piece). Then
+/// reading the whole file yields the items and comments of the pieces, in
+/// order. Anything else falls back to one reader of the whole file.
+fn cuts(source: &str) -> Vec<usize> {
     let bytes = source.as_bytes();
-    let mut at = source.len() / 2;
+    let mut cuts = Vec::new();
+    let mut at = PIECE;
+    while at < source.len() {
+        let Some(cut) = next_statement_after_block(bytes, at) else {
+            break;
+        };
+        cuts.push(cut);
+        at = cut + PIECE;
+    }
+    cuts
+}
+
+fn next_statement_after_block(bytes: &[u8], mut at: usize) -> Option<usize> {
     while let Some(nl) = bytes[at..].iter().position(|&b| b == b'\n') {
         let next = at + nl + 1;
-        let line = &source[at..at + nl];
-        let closes = line.trim_end().ends_with(['>', '}']);
+        let line = bytes[at..at + nl].trim_ascii_end();
+        let closes = line.ends_with(b">") || line.ends_with(b"}");
         if closes && bytes.get(next).is_some_and(u8::is_ascii_alphabetic) {
             return Some(next);
         }
@@ -779,10 +807,10 @@ mod tests {
         assert!(files.len() > 50, "{}", files.len());
         let mut split = 0;
         for source in &files {
-            let whole = read(source, None);
+            let whole = read(source, &[]);
             let starts = source.match_indices('\n').map(|(i, _)| i + 1);
             for at in starts.filter(|&at| at < source.len()) {
-                let halves = read(source, Some(at));
+                let halves = read(source, &[at]);
                 assert_eq!(halves, whole, "split at {at} of:\n{source}");
                 let both_read = part(&source[..at], 0).is_ok() && part(&source[at..], at).is_ok();
                 split += usize::from(both_read);
@@ -791,23 +819,29 @@ mod tests {
         assert!(split > 200, "splits that stood: {split}");
     }
 
-    /// A file large enough to be split is read by two threads, to the
-    /// same result.
+    /// A large file is read in pieces by two threads, to the same result.
     #[test]
-    fn a_large_file_is_read_by_two_threads_to_the_same_file() {
+    fn a_large_file_is_read_in_pieces_to_the_same_file() {
         let mut source = String::from("# a large lab\n");
-        for n in 0..3000 {
+        for n in 0..6000 {
             source.push_str(&format!(
                 "# LAN {n}\nbridge lan{n} < # the LAN\n  jail j{n} 10.{}.{}.2/24 fd00:{n:x}::2/64\n  \
                  host 10.{}.{}.1/24\n>\njail j{n} {{ # the jail\n  route default via 10.{}.{}.1\n}}\n",
                 n / 256, n % 256, n / 256, n % 256, n / 256, n % 256
             ));
         }
-        assert!(source.len() >= SPLIT_AT_LEAST);
-        let at = split_point(&source).expect("a place to split");
-        assert!(part(&source[..at], 0).is_ok() && part(&source[at..], at).is_ok());
+        let at = cuts(&source);
+        assert!(at.len() >= 3, "{at:?}");
         let file = parse(&source).unwrap();
-        assert_eq!(file, read(&source, None).unwrap());
-        assert_eq!(file.items.len(), 6000);
+        assert_eq!(file, read(&source, &[]).unwrap());
+        assert_eq!(file.items.len(), 12000);
+        // A piece that does not parse on its own (cut inside a block):
+        // the whole-file reader's result.
+        let inside = source.find("  host").unwrap();
+        assert_eq!(read(&source, &[inside]).unwrap(), file);
+        // An error: the whole-file reader's, wherever the cuts.
+        let broken = source.replacen("via 10.0.0.1", "via 10.0.0.1 oops", 1);
+        let whole = read(&broken, &[]).unwrap_err();
+        assert_eq!(read(&broken, &cuts(&broken)).unwrap_err(), whole);
     }
 }
