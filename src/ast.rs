@@ -18,9 +18,50 @@ pub struct Comment {
 /// Comments attached to a node: whole-line comments right above it, and a
 /// comment at the end of its last line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Trivia {
+pub struct Comments {
     pub leading: Vec<Comment>,
     pub trailing: Option<Comment>,
+}
+
+/// A node's [`Comments`], behind a pointer that is null for a node that
+/// has none: most nodes have none, and items, members and properties are
+/// hundreds of thousands in a large lab (the comments inline took 64 bytes
+/// of each). Reads see empty comments through `Deref`; a write through
+/// `DerefMut` makes room for them.
+#[derive(Clone, Default)]
+pub struct Trivia(Option<Box<Comments>>);
+
+static NO_COMMENTS: Comments = Comments {
+    leading: Vec::new(),
+    trailing: None,
+};
+
+impl std::ops::Deref for Trivia {
+    type Target = Comments;
+    fn deref(&self) -> &Comments {
+        self.0.as_deref().unwrap_or(&NO_COMMENTS)
+    }
+}
+
+impl std::ops::DerefMut for Trivia {
+    fn deref_mut(&mut self) -> &mut Comments {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+/// Equal when the comments are: room made for none is no comment.
+impl PartialEq for Trivia {
+    fn eq(&self, other: &Trivia) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Trivia {}
+
+impl std::fmt::Debug for Trivia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
