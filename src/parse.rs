@@ -39,23 +39,27 @@ fn read(source: &str, cuts: &[usize]) -> Result<File> {
         let pieces: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
         let (first, second) = pieces.split_at(pieces.len().div_ceil(2));
         let read_all = |pieces: &[(usize, usize)]| {
-            let mut items = Vec::new();
-            let mut comments = Vec::new();
-            for &(start, end) in pieces {
-                let (i, c) = part(&source[start..end], start)?;
-                items.extend(i);
-                comments.extend(c);
-            }
-            Ok::<_, Diagnostic>((items, comments))
+            pieces
+                .iter()
+                .map(|&(start, end)| part(&source[start..end], start))
+                .collect::<Result<Vec<_>>>()
         };
         let (head, tail) = std::thread::scope(|s| {
             let tail = s.spawn(|| read_all(second));
             (read_all(first), tail.join())
         });
         match (head, tail) {
-            (Ok((mut items, mut comments)), Ok(Ok((more_items, more_comments)))) => {
-                items.extend(more_items);
-                comments.extend(more_comments);
+            (Ok(mut parts), Ok(Ok(more))) => {
+                parts.extend(more);
+                // One allocation of the right size for each list.
+                let n = parts.iter().map(|(i, _)| i.len()).sum();
+                let mut items = Vec::with_capacity(n);
+                let n = parts.iter().map(|(_, c)| c.len()).sum();
+                let mut comments = Vec::with_capacity(n);
+                for (i, c) in parts {
+                    items.extend(i);
+                    comments.extend(c);
+                }
                 (items, comments)
             }
             // The error a reader of the whole file meets first, with its
@@ -68,6 +72,7 @@ fn read(source: &str, cuts: &[usize]) -> Result<File> {
         items,
         dangling: Vec::new(),
     };
+    file.items.shrink_to_fit();
     trivia::attach(source, &mut file, comments);
     Ok(file)
 }
@@ -161,7 +166,7 @@ mod trivia;
 fn hidden_characters(source: &str) -> Result<()> {
     for (i, c) in source.char_indices() {
         let refused = match c {
-            '\t' | '\n' => false,
+            ' '..='~' | '\t' | '\n' => false,
             '\r' => !source[i + 1..].starts_with('\n'),
             '\u{feff}' => i != 0,
             c => c.is_control() || crate::render::is_invisible(c),
@@ -197,6 +202,17 @@ fn hidden_characters(source: &str) -> Result<()> {
 }
 
 type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// The results, in a list of their number: collecting them would reuse
+/// the list of pairs they come from, with its room for more (a lab has a
+/// list of addresses per member, 100,000 of them).
+fn exact<T>(it: impl ExactSizeIterator<Item = Result<T>>) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(it.len());
+    for r in it {
+        out.push(r?);
+    }
+    Ok(out)
+}
 
 fn span(cx: &Cx, pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
@@ -278,7 +294,7 @@ fn item(pair: Pair<Rule>, cx: &mut Cx) -> Result<Item> {
         Rule::kernel => {
             let mut it = c.into_iter();
             let ident = text(cx, &it.next().expect("kernel has a name"));
-            let mut lines = Vec::new();
+            let mut lines = Vec::with_capacity(it.len());
             for line in it {
                 let line_span = span(cx, &line);
                 let mut parts = children(line, cx).into_iter();
@@ -343,7 +359,7 @@ fn segment(rule: Rule, c: Vec<Pair<Rule>>, cx: &mut Cx) -> Result<Segment> {
         Rule::iface_segment => SegmentKind::Iface(ifname(cx, &it.next().expect("iface"))?),
         _ => SegmentKind::Epair(text(cx, &it.next().expect("epair name"))),
     };
-    let mut members = Vec::new();
+    let mut members = Vec::with_capacity(it.len());
     for m in it {
         members.push(member(m, cx)?);
     }
@@ -372,11 +388,11 @@ fn member(pair: Pair<Rule>, cx: &mut Cx) -> Result<Member> {
         Rule::jail_member => {
             let mut it = c.into_iter();
             let name = text(cx, &it.next().expect("jail member has a name"));
-            let addrs = it.map(|p| addr(cx, &p)).collect::<Result<_>>()?;
+            let addrs = exact(it.map(|p| addr(cx, &p)))?;
             MemberKind::Jail { name, addrs }
         }
         Rule::host_member => MemberKind::Host {
-            addrs: c.iter().map(|p| addr(cx, p)).collect::<Result<_>>()?,
+            addrs: exact(c.iter().map(|p| addr(cx, p)))?,
         },
         Rule::uplink_member => MemberKind::Uplink(ifname(cx, &c[0])?),
         Rule::vlan_member => MemberKind::Vlan(VlanRef {
@@ -396,7 +412,7 @@ fn member(pair: Pair<Rule>, cx: &mut Cx) -> Result<Member> {
 fn jail_block(c: Vec<Pair<Rule>>, cx: &mut Cx) -> Result<JailBlock> {
     let mut it = c.into_iter();
     let name = text(cx, &it.next().expect("jail block has a name"));
-    let mut props = Vec::new();
+    let mut props = Vec::with_capacity(it.len());
     for p in it {
         let s = span(cx, &p);
         let rule = p.as_rule();

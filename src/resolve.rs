@@ -150,10 +150,6 @@ impl Resolver {
             }
         }
         for jail in &mut self.jails {
-            // Lists of one or two would keep room for four: tens of
-            // megabytes at 100,000 jails.
-            jail.interfaces.shrink_to_fit();
-            jail.routes.shrink_to_fit();
             // Built by hand, not with format!: this runs once per jail.
             if jail.hostname.is_empty() {
                 jail.hostname = match domain {
@@ -337,6 +333,9 @@ impl Resolver {
         let (addrs, slaac) = split_addrs(addrs);
         let j = &mut self.jails[jail];
         let iface = j.interfaces.len();
+        // A jail has one or two: room for one more each time, not the
+        // four a first push makes (tens of megabytes at 100,000 jails).
+        j.interfaces.reserve_exact(1);
         j.interfaces.push(JailIface {
             rc_name: rc_spelling(&ifname),
             name: ifname,
@@ -629,6 +628,8 @@ impl Resolver {
                             Some(format!("net{}", *counter - 1))
                         }
                     };
+                    // One or two per jail: see `attach`.
+                    jail.routes.reserve_exact(1);
                     jail.routes.push(Route {
                         dest,
                         via: r.via.node,
