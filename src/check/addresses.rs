@@ -52,7 +52,16 @@ struct Use {
 
 /// Every address of the host, in source order.
 fn collect(host: &Host) -> Vec<Use> {
-    let mut uses = Vec::new();
+    // Exactly the room it needs (doubling would keep up to 9 MB spare at
+    // 100,000 jails, while the other thread of the checker is at its peak).
+    let jail_addrs = host.jails.iter().flat_map(|j| &j.interfaces);
+    let n = jail_addrs.map(|i| i.addrs.len()).sum::<usize>()
+        + host
+            .segments
+            .iter()
+            .map(|s| s.host_addrs.len())
+            .sum::<usize>();
+    let mut uses = Vec::with_capacity(n);
     for (j, jail) in host.jails.iter().enumerate() {
         for (i, iface) in jail.interfaces.iter().enumerate() {
             for a in &iface.addrs {
@@ -83,7 +92,9 @@ fn collect(host: &Host) -> Vec<Use> {
             });
         }
     }
-    uses.sort_by_key(|u| u.span);
+    // Every use has a span of its own: no two keys are equal, and an
+    // unstable sort needs no buffer (a stable one takes half the list).
+    uses.sort_unstable_by_key(|u| u.span);
     uses
 }
 
