@@ -102,8 +102,9 @@ pub struct Jail {
 pub struct JailIface {
     /// The interface's name inside the jail (`epair0b`, `em0.100`, `em1`).
     pub name: String,
-    /// The same name as rc.conf variables spell it (`em0_100`).
-    pub rc_name: String,
+    /// The same name as rc.conf variables spell it, when that differs
+    /// (`em0_100`): read it with [`JailIface::rc_name`].
+    pub rc_spelling: Option<String>,
     /// Index into `Host::segments`.
     pub segment: usize,
     /// Addresses in source order, IPv4 and IPv6 mixed.
@@ -114,6 +115,14 @@ pub struct JailIface {
     pub mtu: Option<u32>,
     /// The `jail` member that created it.
     pub span: Span,
+}
+
+impl JailIface {
+    /// The name as rc.conf variables spell it (`em0_100`; `epair0b` is its
+    /// own spelling, and a jail on a bridge keeps no second copy of it).
+    pub fn rc_name(&self) -> &str {
+        self.rc_spelling.as_deref().unwrap_or(&self.name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,9 +242,16 @@ pub struct Epair {
 pub struct EpairEnd {
     /// `epairNa` or `epairNb`.
     pub name: String,
-    pub rc_name: String,
     pub place: EndPlace,
     pub mtu: Option<u32>,
+}
+
+impl EpairEnd {
+    /// How rc.conf spells it: `epairNa` has no character [`rc_name`]
+    /// maps, so its name (no copy is kept: two strings per jail).
+    pub fn rc_name(&self) -> &str {
+        &self.name
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -337,7 +337,7 @@ impl Resolver {
         // four a first push makes (tens of megabytes at 100,000 jails).
         j.interfaces.reserve_exact(1);
         j.interfaces.push(JailIface {
-            rc_name: rc_spelling(&ifname),
+            rc_spelling: rc_spelling(&ifname),
             name: ifname,
             segment,
             addrs,
@@ -355,7 +355,6 @@ impl Resolver {
         let end = |suffix: &str, place| {
             let end = concat(&[&name, suffix]);
             EpairEnd {
-                rc_name: end.clone(),
                 name: end,
                 place,
                 mtu,
@@ -721,14 +720,10 @@ fn concat(pieces: &[&str]) -> String {
     s
 }
 
-/// `rc_name`, with no character-by-character copy for the usual name that
-/// is already its own rc.conf spelling (`epair0b`).
-fn rc_spelling(name: &str) -> String {
-    if name.contains(['.', '-', '/', '+']) {
-        rc_name(name)
-    } else {
-        name.to_string()
-    }
+/// `rc_name`, when it differs from the name (not for the usual name that
+/// is already its own rc.conf spelling, `epair0b`).
+fn rc_spelling(name: &str) -> Option<String> {
+    name.contains(['.', '-', '/', '+']).then(|| rc_name(name))
 }
 
 /// `vlan ID on IF`, wherever it was written (`em0.100` included).

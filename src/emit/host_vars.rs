@@ -246,7 +246,7 @@ fn bridge(host: &Host, bridge: &Bridge) -> Group {
         let var = match member.iface {
             MemberIface::EpairA(e) => host.epairs.get(e).map(|e| {
                 HostVar::new(
-                    format!("ifconfig_{}", e.a.rc_name),
+                    format!("ifconfig_{}", e.a.rc_name()),
                     up_value(e.a.mtu),
                     VarKind::Scalar,
                 )

@@ -74,7 +74,7 @@ fn origin(host: &Host, iface: &JailIface) -> String {
 /// first IPv6 address, or autoconfiguration), then the other addresses as
 /// `_alias<N>` (libexec/rc/network.subr `ifconfig_up`, `ifalias`).
 fn interface(iface: &JailIface, out: &mut impl Write) -> fmt::Result {
-    let rc = &iface.rc_name;
+    let rc = iface.rc_name();
     let plan = AddrPlan::new(&iface.addrs);
     let mtu = iface.mtu.map(|m| format!(" mtu {m}")).unwrap_or_default();
     match plan.v4 {
