@@ -83,13 +83,14 @@ pub fn facts(release: ast::Release) -> ReleaseFacts {
 }
 
 #[derive(Default)]
-struct Resolver {
+struct Resolver<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Jail name → index into `jails`.
-    jail_index: HashMap<String, usize>,
+    /// (Keys borrow the file's names: no copy of each jail's name.)
+    jail_index: HashMap<&'a str, usize>,
     jails: Vec<Jail>,
     /// Spans of each jail's `jail { … }` block.
-    jail_blocks: HashMap<String, Span>,
+    jail_blocks: HashMap<&'a str, Span>,
     nic_index: HashMap<String, usize>,
     nics: Vec<Nic>,
     segments: Vec<Segment>,
@@ -115,8 +116,8 @@ struct Settings<'a> {
     kernel: Option<(&'a ast::KernelBlock, Span)>,
 }
 
-impl Resolver {
-    fn host(&mut self, file: &ast::File) -> Host {
+impl<'a> Resolver<'a> {
+    fn host(&mut self, file: &'a ast::File) -> Host {
         let s = self.settings(file);
         let release = s.release.map_or(DEFAULT_RELEASE, |r| r.node);
         let arch = s.arch.map_or(DEFAULT_ARCH, |a| a.node.as_str()).to_string();
@@ -195,7 +196,7 @@ impl Resolver {
     }
 
     /// Each setting at most once.
-    fn settings<'a>(&mut self, file: &'a ast::File) -> Settings<'a> {
+    fn settings(&mut self, file: &'a ast::File) -> Settings<'a> {
         let mut s = Settings {
             release: None,
             arch: None,
@@ -259,8 +260,8 @@ impl Resolver {
     }
 
     /// The jail called `name`, created at its first mention.
-    fn jail(&mut self, name: &ast::Name) -> usize {
-        if let Some(&i) = self.jail_index.get(&name.node) {
+    fn jail(&mut self, name: &'a ast::Name) -> usize {
+        if let Some(&i) = self.jail_index.get(name.node.as_str()) {
             return i;
         }
         let i = self.jails.len();
@@ -276,7 +277,7 @@ impl Resolver {
             services: Vec::new(),
             params: Vec::new(),
         });
-        self.jail_index.insert(name.node.clone(), i);
+        self.jail_index.insert(&name.node, i);
         i
     }
 
@@ -368,7 +369,7 @@ impl Resolver {
         i
     }
 
-    fn segment(&mut self, seg: &ast::Segment, span: Span) {
+    fn segment(&mut self, seg: &'a ast::Segment, span: Span) {
         let index = self.segments.len();
         match &seg.kind {
             ast::SegmentKind::Bridge { name, mtu } => {
@@ -475,7 +476,7 @@ impl Resolver {
                 });
                 let jails: Vec<_> = seg.members.iter().filter_map(jail_member).collect();
                 // The checker reports an epair without exactly two jails.
-                let place = |r: &mut Resolver, k: usize| match jails.get(k) {
+                let place = |r: &mut Resolver<'a>, k: usize| match jails.get(k) {
                     Some((name, _, _)) => EndPlace::Jail(r.jail(name)),
                     None => EndPlace::Unused,
                 };
@@ -502,7 +503,7 @@ impl Resolver {
     }
 
     /// A `vlan` or `iface` segment: the interface moves into its jail.
-    fn direct_bind(&mut self, seg: &ast::Segment, index: usize, span: Span, bind: DirectBind) {
+    fn direct_bind(&mut self, seg: &'a ast::Segment, index: usize, span: Span, bind: DirectBind) {
         let jails: Vec<_> = seg.members.iter().filter_map(jail_member).collect();
         let first = jails.first().map(|(name, _, _)| self.jail(name));
         let (kind, ifname) = match &bind {
@@ -584,8 +585,8 @@ impl Resolver {
         self.bridges[b].created = created;
     }
 
-    fn jail_block(&mut self, block: &ast::JailBlock) {
-        if let Some(first) = self.jail_blocks.get(&block.name.node) {
+    fn jail_block(&mut self, block: &'a ast::JailBlock) {
+        if let Some(first) = self.jail_blocks.get(block.name.node.as_str()) {
             self.diagnostics.push(
                 Diagnostic::new(
                     "E0201",
@@ -598,8 +599,7 @@ impl Resolver {
             );
             return;
         }
-        self.jail_blocks
-            .insert(block.name.node.clone(), block.name.span);
+        self.jail_blocks.insert(&block.name.node, block.name.span);
         let j = self.jail(&block.name);
         let mut route_names = (0usize, 0usize);
         for prop in &block.props {
@@ -676,7 +676,7 @@ impl Resolver {
 
     /// A jail that must already exist; reports it when it does not.
     fn known_jail(&mut self, name: &ast::Name) -> Option<usize> {
-        if let Some(&i) = self.jail_index.get(&name.node) {
+        if let Some(&i) = self.jail_index.get(name.node.as_str()) {
             return Some(i);
         }
         let mut d = Diagnostic::new(
