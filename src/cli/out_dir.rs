@@ -1871,6 +1871,20 @@ mod tests {
             parse_redo(b"# vjc redo log 3: the moves that finish this write\n"),
             None
         );
+        // Its stage is deleted with nothing moved, as one without a log.
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let stage = dir.join(".vjc-stage-3");
+        fs::create_dir(&stage).unwrap();
+        fs::write(stage.join("new-0"), header("x\n")).unwrap();
+        fs::write(
+            stage.join(REDO),
+            "# vjc redo log 1: the moves that finish this write\nput 0 x.conf\n",
+        )
+        .unwrap();
+        write(dir, &outputs(&[], "v1"), false).unwrap();
+        assert!(!stage.exists());
+        assert!(!dir.join("x.conf").exists());
     }
 
     #[test]
