@@ -446,7 +446,9 @@ enum Created {
 /// (SIOCSIFNAME: EEXIST, sys/net/if.c if_rename). cloned_interfaces creates
 /// vjc's epairs and bridges at boot before any rename.
 fn name_collisions(host: &Host, out: &mut Vec<Diagnostic>) {
-    let mut created: HashMap<&str, Created> = HashMap::default();
+    let n = 2 * host.epairs.len() + host.bridges.len();
+    let mut created: HashMap<&str, Created> =
+        HashMap::with_capacity_and_hasher(n, Default::default());
     for (e, epair) in host.epairs.iter().enumerate() {
         created.insert(&epair.a.name, Created::Epair(e));
         created.insert(&epair.b.name, Created::Epair(e));

@@ -222,7 +222,8 @@ fn collisions<'a>(
     var: impl Fn(&str) -> String,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<Cow<str>, (&str, Span)> = HashMap::default();
+    let mut seen: HashMap<Cow<str>, (&str, Span)> =
+        HashMap::with_capacity_and_hasher(names.size_hint().0, Default::default());
     for (name, span) in names {
         // Most names are their own rc.conf spelling: no copy for those.
         let rc = if name.contains(['.', '-', '/', '+']) {
