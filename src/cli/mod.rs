@@ -520,6 +520,11 @@ fn emit(
     diagnostics: &[Diagnostic],
     labelled: bool,
 ) {
+    // Nothing to show: not even the index of the source's lines (a 14 MB
+    // lab has 2 million of them).
+    if diagnostics.is_empty() {
+        return;
+    }
     let text = match format {
         Format::Human => {
             // Long lines cut, control characters made visible: see
