@@ -118,6 +118,7 @@ struct Settings<'a> {
 
 impl<'a> Resolver<'a> {
     fn host(&mut self, file: &'a ast::File) -> Host {
+        self.reserve(file);
         let s = self.settings(file);
         let release = s.release.map_or(DEFAULT_RELEASE, |r| r.node);
         let arch = s.arch.map_or(DEFAULT_ARCH, |a| a.node.as_str()).to_string();
@@ -196,6 +197,32 @@ impl<'a> Resolver<'a> {
     }
 
     /// Each setting at most once.
+    /// Room for the host's lists, counted from the file: at most one
+    /// jail per `jail` member or block and one epair per `jail` member,
+    /// one segment per segment statement. Growing them instead copies
+    /// lists of 100,000 jails several times; room counted but not used is
+    /// given back by `exact` (and, never written, costs no memory).
+    fn reserve(&mut self, file: &ast::File) {
+        let (mut segments, mut bridges, mut members, mut blocks) = (0, 0, 0, 0);
+        for item in &file.items {
+            match &item.kind {
+                ItemKind::Segment(seg) => {
+                    segments += 1;
+                    bridges += usize::from(matches!(seg.kind, ast::SegmentKind::Bridge { .. }));
+                    members += seg.members.len();
+                }
+                ItemKind::Jail(_) => blocks += 1,
+                _ => {}
+            }
+        }
+        self.segments.reserve(segments);
+        self.bridges.reserve(bridges);
+        self.epairs.reserve(members + segments);
+        self.jails.reserve(members + blocks);
+        self.jail_index.reserve(members + blocks);
+        self.jail_blocks.reserve(blocks);
+    }
+
     fn settings(&mut self, file: &'a ast::File) -> Settings<'a> {
         let mut s = Settings {
             release: None,
