@@ -809,9 +809,10 @@ mod tests {
         let mut files = Vec::new();
         for dir in [
             "examples",
-            "tests/fixtures/ok",
             "tests/fixtures/errors",
             "tests/fixtures/fmt",
+            "tests/fixtures/graph",
+            "tests/fixtures/sim",
         ] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
