@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod fmt;
 pub mod model;
+mod parallel;
 pub mod parse;
 pub mod reach;
 pub mod render;

@@ -28,26 +28,24 @@ pub mod segments;
 /// out their cost on large labs: routes and the `expect` walk on one side,
 /// the other families on the other (BENCHMARKS.md).
 pub fn check(file: &ast::File, model: &Model) -> Vec<Diagnostic> {
-    let (mut out, other) = std::thread::scope(|s| {
-        let other = s.spawn(|| {
+    let (mut out, other) = crate::parallel::join(
+        || {
+            let mut out = Vec::new();
+            release::check(file, model, &mut out);
+            names::check(file, model, &mut out);
+            segments::check(file, model, &mut out);
+            addresses::check(file, model, &mut out);
+            interfaces::check(file, model, &mut out);
+            mtu::check(file, model, &mut out);
+            out
+        },
+        || {
             let mut out = Vec::new();
             routes::check(file, model, &mut out);
             expect::check(file, model, &mut out);
             out
-        });
-        let mut out = Vec::new();
-        release::check(file, model, &mut out);
-        names::check(file, model, &mut out);
-        segments::check(file, model, &mut out);
-        addresses::check(file, model, &mut out);
-        interfaces::check(file, model, &mut out);
-        mtu::check(file, model, &mut out);
-        // A rule that panicked panics here again, as it would have alone.
-        let other = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (out, other)
-    });
+        },
+    );
     out.extend(other);
     out
 }

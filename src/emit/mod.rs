@@ -61,29 +61,27 @@ fn host_files(model: &Model, host: &Host) -> Vec<OutputFile> {
         f(&mut s).expect("writing to a String cannot fail");
         s
     };
-    let ((jail_conf, build_sh), (rc_conf, jails)) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
+    let ((rc_conf, jails), (jail_conf, build_sh)) = crate::parallel::join(
+        || {
+            let rc_conf = text(&|s| rc_conf::write(model, host, s));
+            let jails: Vec<OutputFile> = host
+                .jails
+                .iter()
+                .map(|jail| OutputFile {
+                    path: format!("jails/{}/rc.conf", jail.name),
+                    contents: text(&|s| jail_rc_conf::write(model, host, jail, s)),
+                    executable: false,
+                })
+                .collect();
+            (rc_conf, jails)
+        },
+        || {
             (
                 text(&|s| jail_conf::write(model, host, s)),
                 text(&|s| build_sh::write(model, host, s)),
             )
-        });
-        let rc_conf = text(&|s| rc_conf::write(model, host, s));
-        let jails: Vec<OutputFile> = host
-            .jails
-            .iter()
-            .map(|jail| OutputFile {
-                path: format!("jails/{}/rc.conf", jail.name),
-                contents: text(&|s| jail_rc_conf::write(model, host, jail, s)),
-                executable: false,
-            })
-            .collect();
-        // An emitter that panicked panics here again, as it would alone.
-        let other = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (other, (rc_conf, jails))
-    });
+        },
+    );
     let mut files = Vec::with_capacity(jails.len() + 3);
     files.push(OutputFile {
         path: "jail.conf".into(),
