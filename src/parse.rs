@@ -29,44 +29,14 @@ pub fn parse(source: &str) -> Result<File> {
 }
 
 /// Reads the file whole, or in pieces starting at `cuts` (line starts, in
-/// order) by two threads, each taking half of the pieces in turn.
+/// order): the first half of the pieces on this thread, the second half
+/// on another, each half in order.
 fn read(source: &str, cuts: &[usize]) -> Result<File> {
-    let (items, comments) = if cuts.is_empty() {
-        part(source, 0)?
-    } else {
-        let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().copied()).collect();
-        let ends = cuts.iter().copied().chain(std::iter::once(source.len()));
-        let pieces: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
-        let (first, second) = pieces.split_at(pieces.len().div_ceil(2));
-        let read_all = |pieces: &[(usize, usize)]| {
-            pieces
-                .iter()
-                .map(|&(start, end)| part(&source[start..end], start))
-                .collect::<Result<Vec<_>>>()
-        };
-        let (head, tail) = std::thread::scope(|s| {
-            let tail = s.spawn(|| read_all(second));
-            (read_all(first), tail.join())
-        });
-        match (head, tail) {
-            (Ok(mut parts), Ok(Ok(more))) => {
-                parts.extend(more);
-                // One allocation of the right size for each list.
-                let n = parts.iter().map(|(i, _)| i.len()).sum();
-                let mut items = Vec::with_capacity(n);
-                let n = parts.iter().map(|(_, c)| c.len()).sum();
-                let mut comments = Vec::with_capacity(n);
-                for (i, c) in parts {
-                    items.extend(i);
-                    comments.extend(c);
-                }
-                (items, comments)
-            }
-            // The error a reader of the whole file meets first, with its
-            // words (an error in a piece could be the fault of the piece
-            // before; a thread that panicked gets its panic again here).
-            _ => part(source, 0)?,
-        }
+    let (items, comments) = match read_pieces(source, cuts) {
+        Some(read) => read,
+        // The error a reader of the whole file meets first, with its words
+        // (an error in a piece could be the fault of the piece before).
+        None => part(source, 0)?,
     };
     let mut file = File {
         items,
@@ -75,6 +45,38 @@ fn read(source: &str, cuts: &[usize]) -> Result<File> {
     file.items.shrink_to_fit();
     trivia::attach(source, &mut file, comments);
     Ok(file)
+}
+
+/// The file's items and comments read piece by piece, or `None` when
+/// there are no cuts or a piece does not parse on its own (what was read
+/// is dropped before the caller reads the whole file).
+fn read_pieces(source: &str, cuts: &[usize]) -> Option<(Vec<Item>, Vec<Comment>)> {
+    if cuts.is_empty() {
+        return None;
+    }
+    let starts: Vec<usize> = std::iter::once(0).chain(cuts.iter().copied()).collect();
+    let ends = cuts.iter().copied().chain(std::iter::once(source.len()));
+    let pieces: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
+    let (first, second) = pieces.split_at(pieces.len().div_ceil(2));
+    let read_all = |pieces: &[(usize, usize)]| {
+        pieces
+            .iter()
+            .map(|&(start, end)| part(&source[start..end], start).ok())
+            .collect::<Option<Vec<_>>>()
+    };
+    let (head, tail) = crate::parallel::join(|| read_all(first), || read_all(second));
+    let mut parts = head?;
+    parts.extend(tail?);
+    // One allocation of the right size for each list.
+    let n = parts.iter().map(|(i, _)| i.len()).sum();
+    let mut items = Vec::with_capacity(n);
+    let n = parts.iter().map(|(_, c)| c.len()).sum();
+    let mut comments = Vec::with_capacity(n);
+    for (i, c) in parts {
+        items.extend(i);
+        comments.extend(c);
+    }
+    Some((items, comments))
 }
 
 /// Files are read in pieces of about this size: two threads share the
@@ -86,7 +88,9 @@ const PIECE: usize = 256 * 1024;
 /// Where the file can be cut into pieces of about [`PIECE`] bytes: each
 /// cut is the start of the first line, after the previous cut plus
 /// `PIECE`, that starts a statement (a letter at the start of the line)
-/// right after a line that closes a block (`>` or `}`).
+/// right after a line that closes a block (ends in `>` or `}`, and holds
+/// no comment). A file with no such line past its first `PIECE` bytes is
+/// read whole, by one thread.
 ///
 /// Cuts are only likely places. The pieces are read as files of their
 /// own, and the cuts stand only if every piece parses (see [`read`]): a
@@ -113,7 +117,9 @@ fn next_statement_after_block(bytes: &[u8], mut at: usize) -> Option<usize> {
     while let Some(nl) = bytes[at..].iter().position(|&b| b == b'\n') {
         let next = at + nl + 1;
         let line = bytes[at..at + nl].trim_ascii_end();
-        let closes = line.ends_with(b">") || line.ends_with(b"}");
+        // Not a line with a comment, which may end in anything (a cut in
+        // a block costs a second reading of the whole file).
+        let closes = (line.ends_with(b">") || line.ends_with(b"}")) && !line.contains(&b'#');
         if closes && bytes.get(next).is_some_and(u8::is_ascii_alphabetic) {
             return Some(next);
         }
@@ -834,6 +840,22 @@ mod tests {
             }
         }
         assert!(split > 200, "splits that stood: {split}");
+    }
+
+    /// A cut goes after a line that closes a block, before a statement; a
+    /// comment line may end in `}` inside a block (a cut there would fail
+    /// and cost a second reading of the whole file).
+    #[test]
+    fn cuts_are_after_a_closing_line() {
+        let text = "jail a {\n# the jail }\nroute default via 10.0.0.1\n}\njail b {\n}\n";
+        let at = next_statement_after_block(text.as_bytes(), 0);
+        assert_eq!(at, text.find("jail b"));
+        let text = "bridge lan <\n  jail a\n>\nexpect a reaches b\n";
+        assert_eq!(
+            next_statement_after_block(text.as_bytes(), 0),
+            text.find("expect")
+        );
+        assert_eq!(next_statement_after_block(b"jail a {\n}\n# end\n", 0), None);
     }
 
     /// A large file is read in pieces by two threads, to the same result.
