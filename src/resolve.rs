@@ -361,18 +361,18 @@ impl<'a> Resolver<'a> {
         let (addrs, slaac) = split_addrs(addrs);
         let j = &mut self.jails[jail];
         let iface = j.interfaces.len();
-        // A jail has one or two: room for one more each time, not the
-        // four a first push makes (tens of megabytes at 100,000 jails).
-        j.interfaces.reserve_exact(1);
-        j.interfaces.push(JailIface {
-            rc_spelling: rc_spelling(&ifname),
-            name: ifname,
-            segment,
-            addrs,
-            slaac,
-            mtu,
-            span,
-        });
+        push_small(
+            &mut j.interfaces,
+            JailIface {
+                rc_spelling: rc_spelling(&ifname),
+                name: ifname,
+                segment,
+                addrs,
+                slaac,
+                mtu,
+                span,
+            },
+        );
         self.segments[segment].attachments.push((jail, iface));
     }
 
@@ -654,14 +654,15 @@ impl<'a> Resolver<'a> {
                             Some(format!("net{}", *counter - 1))
                         }
                     };
-                    // One or two per jail: see `attach`.
-                    jail.routes.reserve_exact(1);
-                    jail.routes.push(Route {
-                        dest,
-                        via: r.via.node,
-                        rc_name,
-                        span: prop.span,
-                    });
+                    push_small(
+                        &mut jail.routes,
+                        Route {
+                            dest,
+                            via: r.via.node,
+                            rc_name,
+                            span: prop.span,
+                        },
+                    );
                 }
                 ast::JailPropKind::Forwarding => jail.forwarding = true,
                 ast::JailPropKind::Service(s) => jail.services.push(Service {
@@ -729,6 +730,17 @@ impl<'a> Resolver<'a> {
         self.diagnostics.push(d);
         None
     }
+}
+
+/// Pushes onto a list that is one or two long for most jails (their
+/// interfaces, their routes) without the room for four a first push makes
+/// (tens of megabytes at 100,000 jails), and still doubling past that: a
+/// router can have thousands of routes.
+fn push_small<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == list.capacity() {
+        list.reserve_exact(list.len().max(1));
+    }
+    list.push(item);
 }
 
 /// A list without the room its growth left (up to half of it, a few tens
