@@ -13,6 +13,11 @@
 //! "no stack limit" (the same answer upstream gives on targets it cannot
 //! probe). `tests/grammar.rs` fails the build's tests if a rule ever
 //! becomes recursive: then this patch must go.
+//!
+//! The patch applies to every crate of the build that uses pest, so
+//! pest_meta's parser of `.pest` files (whose grammar is recursive) runs
+//! without the probe too; it only ever reads `grammar/vj.pest`, at build
+//! time and in that test.
 
 /// Returns the remaining native stack space in bytes, if known: never
 /// known here (see the crate documentation).
