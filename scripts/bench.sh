@@ -7,7 +7,9 @@
 #
 #   scripts/bench.sh                  # all sizes
 #   SIZES="1000 10000" scripts/bench.sh
-#   RUNS=5 scripts/bench.sh           # runs per figure (default 3)
+#   RUNS=5 scripts/bench.sh           # runs per compile and floor figure (default 3)
+#   CHECK_RUNS=20 scripts/bench.sh    # runs per check figure (default 11: a check is
+#                                     # short, and a neighbour's load moves it most)
 #   WORK=/some/dir scripts/bench.sh   # where labs and trees go (default: a new temp dir)
 #
 # Times come from hyperfine when it is installed (apt-get install -y
@@ -26,6 +28,7 @@ cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"1000 10000 100000"}
 RUNS=${RUNS:-3}
+CHECK_RUNS=${CHECK_RUNS:-11}
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/vjc-bench.XXXXXX")}
 mkdir -p "$WORK"
 
@@ -48,9 +51,12 @@ seconds() {
     fi
 }
 
-# mean T...: the mean of the times, to the millisecond.
-mean() {
-    printf '%s\n' "$@" | awk '{s += $1} END {printf "%.3f", s / NR}'
+# median T...: the median of the times, to the millisecond. A median, not a
+# mean: on a machine shared with other jobs, one run in ten can take a
+# neighbour's burst of load, and a mean of few runs follows it.
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{t[NR] = $1} END {
+        printf "%.3f", NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
 }
 
 # rss COMMAND: peak resident set size of one run, in MB.
@@ -59,7 +65,7 @@ rss() {
     awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$WORK/rss.txt"
 }
 
-echo "vjc whole-process benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $RUNS runs per figure (hyperfine: $have_hyperfine)"
+echo "vjc whole-process benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, medians of $RUNS runs per compile and floor figure and $CHECK_RUNS per check figure (hyperfine: $have_hyperfine)"
 echo
 echo "| jails | output files | output bytes | vjc compile | floor: cat + cp -r + mv | ratio | compile peak RSS | vjc check | check peak RSS |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -69,6 +75,14 @@ prev_n=
 for n in $SIZES; do
     lab=$WORK/lab$n.vj
     "$GEN" "$n" >"$lab"
+    # vjc check first, before this size's trees are written: the kernel
+    # is still settling their writes for a while after sync(1) returns,
+    # on the same two cores.
+    check=()
+    for _ in $(seq "$CHECK_RUNS"); do
+        check+=("$(seconds "$VJC check $lab")")
+    done
+    check_rss=$(rss "$VJC check $lab")
     # The tree the floor copies: vjc's own output (manifest included).
     ref=$WORK/ref$n
     "$VJC" compile "$lab" -o "$ref" >/dev/null
@@ -82,15 +96,10 @@ for n in $SIZES; do
         floor+=("$(seconds "sh -c 'cat $lab >/dev/null && cp -r $ref $WORK/dst$n-$k/.stage && mv $WORK/dst$n-$k/.stage $WORK/dst$n-$k/out'")")
     done
     compile_rss=$(rss "$VJC compile $lab -o $WORK/out$n-rss")
-    check=()
-    for _ in $(seq "$RUNS"); do
-        check+=("$(seconds "$VJC check $lab")")
-    done
-    check_rss=$(rss "$VJC check $lab")
 
-    c=$(mean "${compile[@]}")
-    f=$(mean "${floor[@]}")
-    k=$(mean "${check[@]}")
+    c=$(median "${compile[@]}")
+    f=$(median "${floor[@]}")
+    k=$(median "${check[@]}")
     ratio=$(awk -v a="$c" -v b="$f" 'BEGIN {printf "%.2f", a / b}')
     echo "| $n | $files | $bytes | $c s | $f s | ${ratio}× | $compile_rss MB | $k s | $check_rss MB |"
     if [ -n "$prev_check" ]; then
