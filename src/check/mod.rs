@@ -106,3 +106,16 @@ warning on while the file looks as if it were silenced. `vjc explain --list`
 lists every code.",
     },
 ];
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// The codes `vjc check` reports for `src`, in order: what the rule
+    /// families' unit tests compare.
+    pub(crate) fn codes(src: &str) -> Vec<&'static str> {
+        crate::check("t.vj", src)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+}

@@ -813,13 +813,7 @@ or shorten its name or the `jails` setting.",
 
 #[cfg(test)]
 mod tests {
-    fn codes(src: &str) -> Vec<&'static str> {
-        crate::check("t.vj", src)
-            .diagnostics
-            .iter()
-            .map(|d| d.code)
-            .collect()
-    }
+    use crate::check::tests::codes;
 
     /// A file with one jail `name` on a bridge, and `rest` after it.
     fn one_jail(head: &str, name: &str, rest: &str) -> String {

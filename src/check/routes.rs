@@ -624,15 +624,7 @@ nothing. Give the jail a static IPv6 address.",
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostic::Diagnostic;
-
-    fn codes(src: &str) -> Vec<&'static str> {
-        crate::check("t.vj", src)
-            .diagnostics
-            .iter()
-            .map(|d: &Diagnostic| d.code)
-            .collect()
-    }
+    use crate::check::tests::codes;
 
     #[test]
     fn odd_models_do_not_panic() {
